@@ -1,0 +1,150 @@
+# shellcheck shell=bash
+# Helpers for end-to-end scenarios, which run as root inside the qemu guest
+# (tools/vm/run). Source it first:
+#
+#   . "$(dirname "$0")/lib.sh"
+#
+# A "pod" is a network namespace; pods are joined by veth pairs and get
+# addresses from 198.18.0.0/15 and fd00::/8.
+set -eu
+
+: "${E2E_NAME:=$(basename "$0" .sh)}"
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${E2E_ROOT:=$(cd "$E2E_DIR/../.." && pwd)}"
+# shellcheck disable=SC2034 # for the scenarios
+TRAFFIC=$E2E_DIR/traffic.py
+PODS=()
+
+# The CLI: the checkout's build (make userspace), else an installed one.
+FLOWMESH_BIN=$E2E_ROOT/build/flowmesh
+if [ ! -x "$FLOWMESH_BIN" ] && type -P flowmesh >/dev/null; then
+	FLOWMESH_BIN=$(type -P flowmesh)
+fi
+flowmesh() { "$FLOWMESH_BIN" "$@"; }
+
+pass() { echo "PASS: $*"; }
+
+# Print what the pods looked like, then stop the scenario.
+fail() {
+	echo "FAIL: $*" >&2
+	pods_dump >&2 || true
+	exit 1
+}
+
+# check DESCRIPTION COMMAND...: COMMAND must succeed.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# wait_for SECS COMMAND...: poll until COMMAND succeeds; false after SECS.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# pod_add NAME...: new network namespaces with loopback up.
+pod_add() {
+	local p
+	for p in "$@"; do
+		ip netns add "$p"
+		PODS+=("$p")
+		ip -n "$p" link set lo up
+	done
+}
+
+# in_pod POD COMMAND...: run COMMAND inside POD.
+in_pod() {
+	local p=$1
+	shift
+	ip netns exec "$p" "$@"
+}
+
+# pod_veth POD_A IF_A POD_B IF_B: a veth pair between two pods, both ends up.
+pod_veth() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+# pod_addr POD IF ADDR/LEN...: add addresses; IPv6 ones skip DAD so they are
+# usable at once.
+pod_addr() {
+	local p=$1 dev=$2 a
+	shift 2
+	for a in "$@"; do
+		case $a in
+		*:*) ip -n "$p" addr add "$a" dev "$dev" nodad ;;
+		*) ip -n "$p" addr add "$a" dev "$dev" ;;
+		esac
+	done
+}
+
+# wait_port POD PORT [tcp|udp] [SECS]: wait until something listens on PORT.
+wait_port() {
+	local flag=-t
+	[ "${3:-tcp}" = udp ] && flag=-u
+	wait_for "${4:-30}" port_bound "$1" "$2" "$flag"
+}
+port_bound() { in_pod "$1" ss -Hln "$3" "sport = :$2" | grep -q .; }
+
+# conntrack_track POD: make conntrack follow POD's flows with byte counters
+# (conntrack only tracks a namespace once some rule uses it).
+conntrack_track() {
+	in_pod "$1" nft -f - <<-'NFT'
+		table inet e2e_ct {
+			chain pre { type filter hook prerouting priority 0; ct state new,established accept; }
+			chain out { type filter hook output priority 0; ct state new,established accept; }
+		}
+	NFT
+	# The rule loaded nf_conntrack; the sysctl exists from then on.
+	in_pod "$1" sysctl -qw net.netfilter.nf_conntrack_acct=1
+}
+
+# module_load [PARAM=VALUE...]: load flowmesh (installed by DKMS) if needed.
+module_load() {
+	modprobe flowmesh "$@" || fail "modprobe flowmesh $*"
+}
+
+# module_unload: for cleanup traps; a module that will not unload fails the
+# scenario (the guest also fails it on any kernel warning while unloading).
+module_unload() {
+	[ -d /sys/module/flowmesh ] || return 0
+	rmmod flowmesh || fail "rmmod flowmesh"
+}
+
+module_from_dkms() { modinfo -n flowmesh | grep -q '/updates/dkms/'; }
+
+# netns_inum POD / netns_inum_self: the namespace inode number flows carry.
+netns_inum() { stat -L -c %i "/run/netns/$1"; }
+netns_inum_self() { stat -L -c %i /proc/self/ns/net; }
+
+# as_user COMMAND...: run COMMAND as nobody, with no capabilities.
+as_user() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$@"
+}
+
+pods_dump() {
+	local p
+	for p in ${PODS[@]+"${PODS[@]}"}; do
+		echo "---- pod $p ----"
+		ip -n "$p" -br addr
+		ip -n "$p" route
+		ip -n "$p" -6 route
+	done
+}
+
+# pods_del: remove every pod this scenario made (for its cleanup trap).
+pods_del() {
+	local p
+	for p in ${PODS[@]+"${PODS[@]}"}; do
+		ip netns pids "$p" 2>/dev/null | xargs -r kill 2>/dev/null || true
+		ip netns del "$p" 2>/dev/null || true
+	done
+	PODS=()
+}

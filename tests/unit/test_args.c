@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Argument handling.  Tables of "ARGS ; RESULT" lines, as in
+ * conntrack-tools' tests: each verb's parser in process, then the whole
+ * program run as a child (the ASan build of flowmesh).
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include "cli/cli.h"
+
+#define MAX_ARGS 16
+
+/* The exit status sanitizers are told to use in children. */
+#define SANITIZER_EXIT 86
+
+/* Splits "ARGS ; RESULT" into argv (argv[0] is @argv0) and RESULT. */
+static int split_case(const char *line, char *copy, size_t copylen,
+		      const char *argv0, char **argv, const char **result)
+{
+	char *sep, *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(copy, copylen, "%s", line);
+	sep = strstr(copy, ";");
+	assert_non_null(sep);
+	*sep = '\0';
+	*result = sep + 1 + strspn(sep + 1, " ");
+	if (argv0)
+		argv[argc++] = (char *)argv0;
+	for (tok = strtok_r(copy, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		assert_true(argc < MAX_ARGS - 1);
+		argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/* In process: "VERB ARGS ; OK|HELP|BAD" against the verb's parser. */
+static const char *const verb_cases[] = {
+	"flows ; OK",
+	"flows -o table ; OK",
+	"flows -o json ; OK",
+	"flows -ojson ; OK",
+	"flows --output json ; OK",
+	"flows --output=table ; OK",
+	"flows -o table -o json ; OK",
+	"flows --netns 4026531840 ; OK",
+	"flows --netns=1 -o json ; OK",
+	"flows -o json --netns 4294967295 ; OK",
+	"flows --netns net:[4026531840] ; OK",
+	"flows -h ; HELP",
+	"flows --help ; HELP",
+	"flows -o json --help ; HELP",
+	"flows -o ; BAD",
+	"flows --output ; BAD",
+	"flows -o yaml ; BAD",
+	"flows -o JSON ; BAD",
+	"flows -o=json ; BAD",
+	"flows --netns ; BAD",
+	"flows --netns abc ; BAD",
+	"flows --netns -1 ; BAD",
+	"flows --netns +1 ; BAD",
+	"flows --netns 0 ; BAD",
+	"flows --netns 0x10 ; BAD",
+	"flows --netns 12x ; BAD",
+	"flows --netns 4294967296 ; BAD",
+	"flows --netns 99999999999999999999999 ; BAD",
+	"flows --netns net:[] ; BAD",
+	"flows --netns net:[0] ; BAD",
+	"flows --netns net:[12 ; BAD",
+	"flows --netns net:12] ; BAD",
+	"flows --netns mnt:[4026531840] ; BAD",
+	"flows --netns net:[99999999999999999999] ; BAD",
+	"flows -x ; BAD",
+	"flows --bogus ; BAD",
+	"flows --help=1 ; BAD",
+	"flows extra ; BAD",
+	"flows -o json json ; BAD",
+	"status ; OK",
+	"status -o json ; OK",
+	"status --output table ; OK",
+	"status -h ; HELP",
+	"status --netns 1 ; BAD",
+	"status -o xml ; BAD",
+	"status -o ; BAD",
+	"status now ; BAD",
+};
+
+static int parse_verb(int argc, char **argv, char *err, size_t errlen)
+{
+	struct flows_opts fo;
+	struct status_opts so;
+
+	if (!strcmp(argv[0], "flows"))
+		return flows_parse_args(argc, argv, &fo, err, errlen);
+	if (!strcmp(argv[0], "status"))
+		return status_parse_args(argc, argv, &so, err, errlen);
+	fail_msg("no verb %s", argv[0]);
+	return -1;
+}
+
+static void test_verb_table(void **state)
+{
+	static const char *const names[] = {
+		[CLI_PARSE_OK] = "OK",
+		[CLI_PARSE_HELP] = "HELP",
+		[CLI_PARSE_BAD] = "BAD",
+	};
+	char copy[256], err[CLI_ERR_MAX];
+	char *argv[MAX_ARGS];
+	const char *want;
+	int argc, got, failed = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(verb_cases) / sizeof(*verb_cases); i++) {
+		argc = split_case(verb_cases[i], copy, sizeof(copy), NULL,
+				  argv, &want);
+		err[0] = '\0';
+		got = parse_verb(argc, argv, err, sizeof(err));
+		if (strcmp(names[got], want)) {
+			print_error("FAIL: %s -> %s\n", verb_cases[i],
+				    names[got]);
+			failed++;
+		}
+		if (got == CLI_PARSE_BAD && !err[0]) {
+			print_error("FAIL: %s -> no reason given\n",
+				    verb_cases[i]);
+			failed++;
+		}
+	}
+	assert_int_equal(failed, 0);
+}
+
+static void test_flows_options(void **state)
+{
+	char *plain[] = { "flows", NULL };
+	char *full[] = { "flows", "-o", "json", "--netns", "42", NULL };
+	struct flows_opts opts;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(flows_parse_args(1, plain, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_TABLE);
+	assert_false(opts.netns_set);
+
+	assert_int_equal(flows_parse_args(5, full, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_JSON);
+	assert_true(opts.netns_set);
+	assert_int_equal(opts.netns, 42);
+
+	/* readlink's form of a namespace link */
+	full[4] = "net:[4026531993]";
+	assert_int_equal(flows_parse_args(5, full, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.netns, 4026531993u);
+
+	/* a second parse starts from scratch */
+	assert_int_equal(flows_parse_args(1, plain, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_false(opts.netns_set);
+}
+
+static void test_usage_reasons(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *reason;
+	} cases[] = {
+		{ "flows -o yaml ;", "unknown output format 'yaml'; use table or json" },
+		{ "flows --bogus ;", "unknown option '--bogus'" },
+		{ "flows --bogus=1 ;", "unknown option '--bogus=1'" },
+		{ "flows -x ;", "unknown option '-x'" },
+		{ "flows -o ;", "option '-o' needs an argument" },
+		{ "flows --netns ;", "option '--netns' needs an argument" },
+		{ "flows --netns 0 ;", "invalid namespace inode number '0'" },
+		{ "flows extra ;", "unexpected argument 'extra'" },
+		{ "status -o xml ;", "unknown output format 'xml'; use table or json" },
+	};
+	char copy[256], err[CLI_ERR_MAX];
+	char *argv[MAX_ARGS];
+	const char *unused;
+	size_t i;
+	int argc;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		argc = split_case(cases[i].line, copy, sizeof(copy), NULL,
+				  argv, &unused);
+		assert_int_equal(parse_verb(argc, argv, err, sizeof(err)),
+				 CLI_PARSE_BAD);
+		assert_string_equal(err, cases[i].reason);
+	}
+}
+
+struct run {
+	int status;		/* exit status, or -1 if killed */
+	char *out;
+	char *err;
+};
+
+static char *slurp(FILE *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int c;
+
+	assert_non_null(mem);
+	rewind(f);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, mem);
+	fclose(mem);
+	fclose(f);
+	return text;
+}
+
+/* Runs flowmesh with @argv; stdout goes to @stdout_path if given. */
+static void run_cli(char **argv, const char *stdout_path, struct run *r)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	int status, fd;
+	pid_t pid;
+
+	assert_non_null(out);
+	assert_non_null(err);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		fd = stdout_path ? open(stdout_path, O_WRONLY) : fileno(out);
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fileno(err), 2) < 0)
+			_exit(127);
+		setenv("ASAN_OPTIONS", "exitcode=86", 1);
+		setenv("UBSAN_OPTIONS", "exitcode=86:print_stacktrace=1", 1);
+		execv(FM_CLI_BIN, argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	r->out = slurp(out);
+	r->err = slurp(err);
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * The whole program: "ARGS ; OK|BAD".  BAD is exit status 2 with one
+ * line on stderr that points at --help and nothing on stdout.  OK is any
+ * other status: without the module loaded, or without privileges, a
+ * valid command still fails at run time, just not as a usage error.
+ */
+static const char *const cli_cases[] = {
+	" ; BAD",
+	"--help ; OK",
+	"-h ; OK",
+	"--version ; OK",
+	"-V ; OK",
+	"--version flows ; OK",
+	"help ; OK",
+	"help flows ; OK",
+	"help status ; OK",
+	"flows --help ; OK",
+	"status -h ; OK",
+	"flows ; OK",
+	"flows -o json ; OK",
+	"flows --netns 4026531840 ; OK",
+	"status ; OK",
+	"status -o json ; OK",
+	"help bogus ; BAD",
+	"help flows status ; BAD",
+	"bogus ; BAD",
+	"Flows ; BAD",
+	"--bogus ; BAD",
+	"-x ; BAD",
+	"--help=yes ; BAD",
+	"-o json flows ; BAD",
+	"flows -o yaml ; BAD",
+	"flows --netns ; BAD",
+	"flows --netns x ; BAD",
+	"flows extra ; BAD",
+	"status --netns 1 ; BAD",
+};
+
+static void test_cli_table(void **state)
+{
+	char copy[256], *argv[MAX_ARGS];
+	const char *want;
+	struct run r;
+	size_t i;
+	int failed = 0;
+	bool bad;
+
+	(void)state;
+	for (i = 0; i < sizeof(cli_cases) / sizeof(*cli_cases); i++) {
+		split_case(cli_cases[i], copy, sizeof(copy), "flowmesh", argv,
+			   &want);
+		run_cli(argv, NULL, &r);
+		if (r.status == SANITIZER_EXIT || r.status < 0 ||
+		    strstr(r.err, "Sanitizer") || strstr(r.err, "runtime error")) {
+			print_error("FAIL: %s crashed or tripped a sanitizer:\n%s",
+				    cli_cases[i], r.err);
+			failed++;
+		} else if (!strcmp(want, "BAD")) {
+			bad = r.status == CLI_EXIT_USAGE && !r.out[0] &&
+			      count_lines(r.err) == 1 &&
+			      !strncmp(r.err, "flowmesh", 8) &&
+			      strstr(r.err, "(try 'flowmesh ");
+			if (!bad) {
+				print_error("FAIL: %s -> %d: %s", cli_cases[i],
+					    r.status, r.err);
+				failed++;
+			}
+		} else if (r.status == CLI_EXIT_USAGE) {
+			print_error("FAIL: %s -> usage error: %s",
+				    cli_cases[i], r.err);
+			failed++;
+		}
+		run_free(&r);
+	}
+	assert_int_equal(failed, 0);
+}
+
+static void test_cli_help(void **state)
+{
+	char *argv[] = { "flowmesh", "--help", NULL };
+	struct run r;
+
+	(void)state;
+	run_cli(argv, NULL, &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	assert_non_null(strstr(r.out, "Usage: flowmesh "));
+	assert_non_null(strstr(r.out, "  flows "));
+	assert_non_null(strstr(r.out, "  status "));
+	assert_non_null(strstr(r.out, "Exit status:"));
+	assert_non_null(strstr(r.out, "  3  permission denied"));
+	assert_non_null(strstr(r.out, "  4  the flowmesh kernel module is not loaded"));
+	run_free(&r);
+}
+
+/* "help VERB" and "VERB --help" are the same page. */
+static void test_cli_verb_help(void **state)
+{
+	static const char *const verbs[] = { "flows", "status" };
+	static const char *const musts[][4] = {
+		{ "Usage: flowmesh flows", "RX_BYTES", "first_seen",
+		  "Exit status:" },
+		{ "Usage: flowmesh status", "flows_untracked",
+		  "packets_skipped", "Exit status:" },
+	};
+	struct run a, b;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		char *help[] = { "flowmesh", "help", (char *)verbs[i], NULL };
+		char *opt[] = { "flowmesh", (char *)verbs[i], "--help", NULL };
+
+		run_cli(help, NULL, &a);
+		run_cli(opt, NULL, &b);
+		assert_int_equal(a.status, 0);
+		assert_int_equal(b.status, 0);
+		assert_string_equal(a.out, b.out);
+		for (j = 0; j < 4; j++)
+			assert_non_null(strstr(a.out, musts[i][j]));
+		run_free(&a);
+		run_free(&b);
+	}
+}
+
+static void test_cli_version(void **state)
+{
+	char *argv[] = { "flowmesh", "--version", NULL };
+	struct run r;
+
+	(void)state;
+	run_cli(argv, NULL, &r);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "flowmesh " FLOWMESH_VERSION "\n");
+	assert_true(strlen(FLOWMESH_VERSION) > 0);
+	run_free(&r);
+}
+
+static void test_cli_usage_message(void **state)
+{
+	char *verb[] = { "flowmesh", "bogus", NULL };
+	char *opt[] = { "flowmesh", "flows", "-o", "yaml", NULL };
+	struct run r;
+
+	(void)state;
+	run_cli(verb, NULL, &r);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "flowmesh: unknown verb 'bogus' (try 'flowmesh --help')\n");
+	run_free(&r);
+
+	run_cli(opt, NULL, &r);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "flowmesh flows: unknown output format 'yaml'; use table or json (try 'flowmesh flows --help')\n");
+	run_free(&r);
+}
+
+/* Output that cannot be written is an error, not a silent success. */
+static void test_cli_write_error(void **state)
+{
+	char *argv[] = { "flowmesh", "--help", NULL };
+	struct run r;
+
+	(void)state;
+	if (access("/dev/full", W_OK))
+		skip();
+	run_cli(argv, "/dev/full", &r);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "flowmesh: write error: "));
+	run_free(&r);
+}
+
+/* What a call printed on stderr, in a string the caller frees. */
+static char *stderr_of(int (*report)(int err, const void *arg), int err,
+		       const void *arg, int *ret)
+{
+	FILE *tmp = tmpfile();
+	int saved;
+
+	assert_non_null(tmp);
+	fflush(stderr);
+	saved = dup(2);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), 2) >= 0);
+	*ret = report(err, arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	return slurp(tmp);
+}
+
+static int report_reading_flows(int err, const void *arg)
+{
+	(void)arg;
+	return cli_report(err, "reading flows");
+}
+
+static int report_family(int err, const void *arg)
+{
+	return cli_report_family(err, *(const uint32_t *)arg);
+}
+
+static void test_runtime_errors(void **state)
+{
+	static const struct {
+		int err;
+		int exit;
+		const char *message;
+	} cases[] = {
+		{ -EPERM, CLI_EXIT_PERMISSION, "flowmesh: permission denied: reading flows needs CAP_NET_ADMIN (run as root)\n" },
+		{ -EACCES, CLI_EXIT_PERMISSION, "flowmesh: permission denied: reading flows needs CAP_NET_ADMIN (run as root)\n" },
+		{ -EBADMSG, CLI_EXIT_RUNTIME, "flowmesh: reading flows: malformed reply from the kernel module (does its version match this program's?)\n" },
+		{ -EPROTO, CLI_EXIT_RUNTIME, "flowmesh: reading flows: malformed reply from the kernel module (does its version match this program's?)\n" },
+		{ -EINTR, CLI_EXIT_RUNTIME, "flowmesh: reading flows: the flow table changed during each of 4 attempts; try again\n" },
+		{ -ENOMEM, CLI_EXIT_RUNTIME, "flowmesh: reading flows: Cannot allocate memory\n" },
+	};
+	size_t i;
+	char *msg;
+	int ret;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		msg = stderr_of(report_reading_flows, cases[i].err, NULL, &ret);
+		assert_int_equal(ret, cases[i].exit);
+		assert_string_equal(msg, cases[i].message);
+		free(msg);
+	}
+}
+
+static void test_family_errors(void **state)
+{
+	uint32_t version = 7;
+	char *msg;
+	int ret;
+
+	(void)state;
+	msg = stderr_of(report_family, -ENOENT, &version, &ret);
+	assert_int_equal(ret, CLI_EXIT_NO_MODULE);
+	assert_string_equal(msg, "flowmesh: the flowmesh kernel module is not loaded (try: modprobe flowmesh)\n");
+	free(msg);
+
+	msg = stderr_of(report_family, -EPROTONOSUPPORT, &version, &ret);
+	assert_int_equal(ret, CLI_EXIT_RUNTIME);
+	assert_non_null(strstr(msg, "speaks netlink version 7, this program version 1"));
+	free(msg);
+
+	msg = stderr_of(report_family, -EPERM, &version, &ret);
+	assert_int_equal(ret, CLI_EXIT_PERMISSION);
+	free(msg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verb_table),
+		cmocka_unit_test(test_flows_options),
+		cmocka_unit_test(test_usage_reasons),
+		cmocka_unit_test(test_cli_table),
+		cmocka_unit_test(test_cli_help),
+		cmocka_unit_test(test_cli_verb_help),
+		cmocka_unit_test(test_cli_version),
+		cmocka_unit_test(test_cli_usage_message),
+		cmocka_unit_test(test_cli_write_error),
+		cmocka_unit_test(test_runtime_errors),
+		cmocka_unit_test(test_family_errors),
+	};
+
+	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
+}
