@@ -5,7 +5,8 @@
 #   make dkms-install    module through DKMS for KVER (default: running kernel)
 #   make demo            boot Debian's kernel in qemu and show flowmesh at work
 #   make check           lint + unit + kunit + e2e on 6.1 and 6.12
-#   make unit | kunit | lint | e2e [KERNEL=6.1|6.12] [E2E=name]
+#   make unit | kunit | stress | lint | e2e [KERNEL=6.1|6.12] [E2E=name]
+#   make bench           speed and memory, side by side, in one 6.1 guest
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -18,7 +19,7 @@ E2E ?=
 AGENT := $(MAKE) -C agent O=$(BUILD) FLOWMESH_VERSION=$(VERSION)
 
 .PHONY: all module userspace install dkms-install setup setup-test \
-	unit kunit lint e2e check demo clean
+	unit kunit stress lint e2e check demo bench clean
 
 all: module userspace
 
@@ -47,14 +48,28 @@ setup-test:
 unit: setup
 	+$(AGENT) unit
 
+# $(call uml_module,DIR,MAKE ARGS): the module built in DIR for the cached
+# UML kernel, from a clean copy of the sources.
+uml_module = tree=$$(tools/kunit/build) && \
+	rm -rf $(1) && mkdir -p $(1) && \
+	cp -a Kbuild dkms.conf uapi kmod $(1)/ && \
+	find $(1) -name '*.o' -o -name '.*.cmd' | xargs rm -f && \
+	$(MAKE) -s ARCH=um -C $$tree M=$(1) $(2) modules
+
 # The module with its KUnit suites, built for the cached UML kernel.
 kunit: setup-test
-	@tree=$$(tools/kunit/build) && \
-	rm -rf $(BUILD)/uml && mkdir -p $(BUILD)/uml && \
-	cp -a Kbuild dkms.conf uapi kmod $(BUILD)/uml/ && \
-	find $(BUILD)/uml -name '*.o' -o -name '.*.cmd' | xargs rm -f && \
-	$(MAKE) -s ARCH=um -C $$tree M=$(BUILD)/uml FLOWMESH_KUNIT=y modules && \
+	@$(call uml_module,$(BUILD)/uml,FLOWMESH_KUNIT=y) && \
 	tools/kunit/run $(BUILD)/uml/flowmesh.ko
+
+# The module as shipped (no KUnit suites, which would rerun at each of the
+# script's loads) under tests/uml/stress.sh in the same UML debug kernel.
+stress: setup-test
+	@$(call uml_module,$(BUILD)/uml-stress,) && \
+	rc=0 && out=$$(FLOWMESH_KUNIT_TIMEOUT=600 tools/kunit/run \
+		--script tests/uml/stress.sh $(BUILD)/uml-stress/flowmesh.ko) || rc=$$?; \
+	echo "$$out" | awk -v rc=$$rc '/^kunit: [0-9]+ passed, [0-9]+ failed$$/ { \
+		f = $$4 + (rc && !$$4); print "stress: " $$2 " passed, " f " failed"; next } 1'; \
+	exit $$rc
 
 lint: setup-test
 	tools/lint
@@ -65,6 +80,18 @@ e2e: setup-test userspace
 
 check: setup-test userspace
 	+@tools/check $(KERNELS)
+
+# Speed and memory side by side in one guest (docs/bench.md). 6.1 only:
+# bookworm's ipt-netflow, the peer compared against, does not build for 6.12.
+BENCH_KERNEL := 6.1
+bench: setup-test userspace
+	tools/dkms-install $$(tools/vm/kernel $(BENCH_KERNEL))
+	@kver=$$(tools/vm/kernel $(BENCH_KERNEL)) && \
+	v=$$(dpkg-query -W -f='$${Version}' iptables-netflow-dkms | sed 's/-[^-]*$$//') && \
+	if ! dkms status -m ipt-netflow -v $$v -k $$kver | grep -q installed; then \
+		dkms install -m ipt-netflow -v $$v -k $$kver; fi
+	tools/vm/run --kernel $(BENCH_KERNEL) --timeout 1500 \
+		--cmd $(CURDIR)/tools/bench/run-guest
 
 demo: setup-test userspace
 	tools/dkms-install $$(tools/vm/kernel $(KERNEL))

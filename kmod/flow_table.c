@@ -1,63 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bounded flow table.  Lookups run under RCU from the packet path; inserts
- * and removals take a striped bucket lock.  A full table or a failed
- * allocation is counted and the packet passes untouched.
+ * and removals take a striped bucket lock.  When the table is full a new
+ * flow takes the place of a closed flow of its bucket (counted evicted) or
+ * is not tracked (counted untracked); its packets pass untouched either way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/log2.h>
 #include "flow_table.h"
 
-static int flowmesh_side_cmp(u8 family, const union nf_inet_addr *a,
-			     __be16 aport, const union nf_inet_addr *b,
-			     __be16 bport)
+static spinlock_t *flowmesh_bucket_lock(struct flowmesh_table *t,
+					unsigned int bucket)
 {
-	size_t len = family == NFPROTO_IPV4 ? sizeof(a->ip) : sizeof(a->in6);
-	int c = memcmp(a, b, len);
-
-	if (c)
-		return c;
-	return memcmp(&aport, &bport, sizeof(aport));
+	return &t->locks[bucket % FLOWMESH_LOCKS];
 }
 
-void flowmesh_key_init(struct flowmesh_key *key, u8 *src_side,
-		       struct net *net, u8 family, u8 proto,
-		       const union nf_inet_addr *saddr, __be16 sport,
-		       const union nf_inet_addr *daddr, __be16 dport)
+static unsigned int flowmesh_bucket_of(const struct flowmesh_table *t,
+				       const struct flowmesh_key *key)
 {
-	u8 s = flowmesh_side_cmp(family, saddr, sport, daddr, dport) > 0;
-
-	memset(key, 0, sizeof(*key));
-	if (family == NFPROTO_IPV4) {
-		key->addr[s].ip = saddr->ip;
-		key->addr[!s].ip = daddr->ip;
-	} else {
-		key->addr[s].in6 = saddr->in6;
-		key->addr[!s].in6 = daddr->in6;
-	}
-	key->port[s] = sport;
-	key->port[!s] = dport;
-	key->family = family;
-	key->proto = proto;
-	key->net = net;
-	*src_side = s;
-}
-
-u32 flowmesh_key_hash(const struct flowmesh_key *key, u32 seed)
-{
-	BUILD_BUG_ON(sizeof(*key) % sizeof(u32));
-	return jhash2((const u32 *)key, sizeof(*key) / sizeof(u32), seed);
-}
-
-bool flowmesh_key_equal(const struct flowmesh_key *a,
-			const struct flowmesh_key *b)
-{
-	return !memcmp(a, b, sizeof(*a));
+	return flowmesh_key_hash(key, t->seed) >> (32 - t->bucket_bits);
 }
 
 /* @name names the table's slab cache, e.g. in /proc/slabinfo. */
@@ -81,7 +46,10 @@ int flowmesh_table_init(struct flowmesh_table *t, unsigned int max_flows,
 	t->bucket_bits = ilog2(buckets);
 	t->max_flows = max_flows;
 	atomic_set(&t->count, 0);
+	atomic64_set(&t->next_id, 0);
 	t->seed = get_random_u32();
+	t->rings = NULL;
+	t->on_remove = NULL;
 	for (i = 0; i < FLOWMESH_LOCKS; i++)
 		spin_lock_init(&t->locks[i]);
 	return 0;
@@ -106,16 +74,21 @@ static void flowmesh_flow_free_rcu(struct rcu_head *head)
 static void flowmesh_flow_remove(struct flowmesh_table *t,
 				 struct flowmesh_flow *flow)
 {
+	if (t->on_remove)
+		t->on_remove(t, flow);
 	hlist_del_rcu(&flow->node);
 	atomic_dec(&t->count);
 	call_rcu(&flow->rcu, flowmesh_flow_free_rcu);
 }
 
-/* Removes every flow that @match accepts; returns how many. */
-static unsigned int flowmesh_table_remove_if(struct flowmesh_table *t,
-					     bool (*match)(const struct flowmesh_flow *,
-							   const void *),
-					     const void *arg)
+/*
+ * Calls @visit on every flow, removing those for which it returns true;
+ * returns how many were removed.  Process context.
+ */
+unsigned int flowmesh_table_scan(struct flowmesh_table *t,
+				 bool (*visit)(struct flowmesh_flow *flow,
+					       void *arg),
+				 void *arg)
 {
 	unsigned int i, removed = 0;
 	struct flowmesh_flow *flow;
@@ -128,7 +101,7 @@ static unsigned int flowmesh_table_remove_if(struct flowmesh_table *t,
 			continue;
 		spin_lock_bh(lock);
 		hlist_for_each_entry_safe(flow, tmp, &t->buckets[i], node) {
-			if (match(flow, arg)) {
+			if (visit(flow, arg)) {
 				flowmesh_flow_remove(t, flow);
 				removed++;
 			}
@@ -139,15 +112,14 @@ static unsigned int flowmesh_table_remove_if(struct flowmesh_table *t,
 	return removed;
 }
 
-static bool flowmesh_match_all(const struct flowmesh_flow *flow,
-			       const void *arg)
+static bool flowmesh_visit_all(struct flowmesh_flow *flow, void *arg)
 {
 	return true;
 }
 
 void flowmesh_table_destroy(struct flowmesh_table *t)
 {
-	flowmesh_table_remove_if(t, flowmesh_match_all, NULL);
+	flowmesh_table_scan(t, flowmesh_visit_all, NULL);
 	/* Flows freed by call_rcu must be gone before their cache is. */
 	rcu_barrier();
 	kmem_cache_destroy(t->cache);
@@ -171,27 +143,57 @@ flowmesh_bucket_find(struct hlist_head *head, const struct flowmesh_key *key)
 struct flowmesh_flow *flowmesh_table_lookup(struct flowmesh_table *t,
 					    const struct flowmesh_key *key)
 {
-	u32 hash = flowmesh_key_hash(key, t->seed);
-
-	return flowmesh_bucket_find(&t->buckets[hash >> (32 - t->bucket_bits)],
+	return flowmesh_bucket_find(&t->buckets[flowmesh_bucket_of(t, key)],
 				    key);
+}
+
+/*
+ * The table is full: frees a slot by removing a closed flow of @bucket.
+ * Closed flows have sent their last packet and only linger to absorb
+ * stragglers, so they go first.  Caller holds the bucket lock.
+ */
+static bool flowmesh_evict_closed(struct flowmesh_table *t,
+				  unsigned int bucket)
+{
+	struct flowmesh_flow *flow;
+
+	hlist_for_each_entry(flow, &t->buckets[bucket], node) {
+		if (READ_ONCE(flow->state) == FLOWMESH_STATE_CLOSED) {
+			flowmesh_flow_remove(t, flow);
+			flowmesh_stat_inc(t, evicted);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A hint, read under RCU only: is there a closed flow to evict? */
+static bool flowmesh_bucket_has_closed(struct hlist_head *head)
+{
+	struct flowmesh_flow *flow;
+
+	hlist_for_each_entry_rcu(flow, head, node) {
+		if (READ_ONCE(flow->state) == FLOWMESH_STATE_CLOSED)
+			return true;
+	}
+	return false;
 }
 
 static struct flowmesh_flow *
 flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
-		      unsigned int bucket, u64 now_ns)
+		      unsigned int bucket, u64 now_ns, bool *created)
 {
 	spinlock_t *lock = flowmesh_bucket_lock(t, bucket);
 	struct flowmesh_flow *flow, *found;
 
-	if (atomic_inc_return(&t->count) > t->max_flows) {
-		atomic_dec(&t->count);
+	/* A flood of new flows into a full table must not cost allocations. */
+	if (atomic_read(&t->count) >= READ_ONCE(t->max_flows) &&
+	    !flowmesh_bucket_has_closed(&t->buckets[bucket])) {
 		flowmesh_stat_inc(t, untracked);
 		return NULL;
 	}
 	flow = kmem_cache_zalloc(t->cache, GFP_ATOMIC);
 	if (!flow) {
-		atomic_dec(&t->count);
 		flowmesh_stat_inc(t, alloc_failed);
 		return NULL;
 	}
@@ -199,50 +201,52 @@ flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
 	flow->key = pkt->key;
 	flow->client_side = pkt->client_side;
 	flow->first_ns = now_ns;
+	flow->last_ns = now_ns;
+	flow->updated_ns = now_ns;
 	spin_lock_init(&flow->lock);
 
 	spin_lock_bh(lock);
 	/* Another CPU may have inserted the same flow since our lookup. */
 	found = flowmesh_bucket_find(&t->buckets[bucket], &pkt->key);
-	if (found) {
-		spin_unlock_bh(lock);
+	if (found)
+		goto out_free;
+	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_flows)) {
 		atomic_dec(&t->count);
-		kmem_cache_free(t->cache, flow);
-		return found;
+		if (!flowmesh_evict_closed(t, bucket)) {
+			flowmesh_stat_inc(t, untracked);
+			goto out_free;
+		}
+		atomic_inc(&t->count);
 	}
+	flow->id = atomic64_inc_return(&t->next_id);
 	hlist_add_head_rcu(&flow->node, &t->buckets[bucket]);
 	spin_unlock_bh(lock);
 	flowmesh_stat_inc(t, created);
+	*created = true;
 	return flow;
+
+out_free:
+	spin_unlock_bh(lock);
+	kmem_cache_free(t->cache, flow);
+	return found;
 }
 
 /*
- * Accounts one packet to its flow, creating the flow if needed.  Returns
- * false when the flow is not tracked.  Caller holds rcu_read_lock().
+ * Finds the flow of @pkt or adds it; NULL when it is not tracked.  Caller
+ * holds rcu_read_lock().
  */
-bool flowmesh_table_account(struct flowmesh_table *t,
-			    const struct flowmesh_pkt *pkt, u64 now_ns)
+struct flowmesh_flow *flowmesh_table_add(struct flowmesh_table *t,
+					 const struct flowmesh_pkt *pkt,
+					 u64 now_ns, bool *created)
 {
-	unsigned int bucket;
+	unsigned int bucket = flowmesh_bucket_of(t, &pkt->key);
 	struct flowmesh_flow *flow;
-	struct flowmesh_counters *c;
 
-	bucket = flowmesh_key_hash(&pkt->key, t->seed) >> (32 - t->bucket_bits);
+	*created = false;
 	flow = flowmesh_bucket_find(&t->buckets[bucket], &pkt->key);
-	if (!flow) {
-		flow = flowmesh_table_insert(t, pkt, bucket, now_ns);
-		if (!flow)
-			return false;
-	}
-
-	spin_lock_bh(&flow->lock);
-	c = &flow->dir[pkt->src_side == flow->client_side ?
-		       FLOWMESH_DIR_TX : FLOWMESH_DIR_RX];
-	c->bytes += pkt->len;
-	c->packets++;
-	flow->last_ns = now_ns;
-	spin_unlock_bh(&flow->lock);
-	return true;
+	if (flow)
+		return flow;
+	return flowmesh_table_insert(t, pkt, bucket, now_ns, created);
 }
 
 struct flowmesh_idle_arg {
@@ -250,8 +254,7 @@ struct flowmesh_idle_arg {
 	u64 idle_ns;
 };
 
-static bool flowmesh_match_idle(const struct flowmesh_flow *flow,
-				const void *arg)
+static bool flowmesh_visit_idle(struct flowmesh_flow *flow, void *arg)
 {
 	const struct flowmesh_idle_arg *idle = arg;
 
@@ -259,18 +262,18 @@ static bool flowmesh_match_idle(const struct flowmesh_flow *flow,
 	return READ_ONCE(flow->last_ns) + idle->idle_ns <= idle->now_ns;
 }
 
+/* Removes flows idle for @idle_ns; the module's GC has per-state timeouts. */
 unsigned int flowmesh_table_expire(struct flowmesh_table *t, u64 now_ns,
 				   u64 idle_ns)
 {
 	struct flowmesh_idle_arg arg = { .now_ns = now_ns, .idle_ns = idle_ns };
-	unsigned int n = flowmesh_table_remove_if(t, flowmesh_match_idle, &arg);
+	unsigned int n = flowmesh_table_scan(t, flowmesh_visit_idle, &arg);
 
 	this_cpu_add(t->stats->expired, n);
 	return n;
 }
 
-static bool flowmesh_match_net(const struct flowmesh_flow *flow,
-			       const void *arg)
+static bool flowmesh_visit_net(struct flowmesh_flow *flow, void *arg)
 {
 	return net_eq(flow->key.net, arg);
 }
@@ -278,7 +281,7 @@ static bool flowmesh_match_net(const struct flowmesh_flow *flow,
 unsigned int flowmesh_table_flush_net(struct flowmesh_table *t,
 				      const struct net *net)
 {
-	return flowmesh_table_remove_if(t, flowmesh_match_net, net);
+	return flowmesh_table_scan(t, flowmesh_visit_net, (void *)net);
 }
 
 void flowmesh_table_stats(struct flowmesh_table *t, struct flowmesh_stats *sum)
@@ -291,6 +294,7 @@ void flowmesh_table_stats(struct flowmesh_table *t, struct flowmesh_stats *sum)
 
 		sum->created += READ_ONCE(s->created);
 		sum->expired += READ_ONCE(s->expired);
+		sum->evicted += READ_ONCE(s->evicted);
 		sum->untracked += READ_ONCE(s->untracked);
 		sum->alloc_failed += READ_ONCE(s->alloc_failed);
 		sum->packets_seen += READ_ONCE(s->packets_seen);

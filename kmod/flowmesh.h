@@ -3,16 +3,32 @@
 #define _FLOWMESH_H
 
 #include <linux/flowmesh.h>
+#include "config.h"
 #include "flow_table.h"
+#include "ring.h"
 
 /* FLOWMESH_VERSION comes from dkms.conf through Kbuild. */
 
-/* The one table of this module instance. */
+/* The module's one table and one set of rings. */
 extern struct flowmesh_table flowmesh_flows;
+extern struct flowmesh_rings flowmesh_rings;
+
+/* Totals over all CPUs, for netlink and /proc. */
+struct flowmesh_totals {
+	struct flowmesh_stats flows;
+	struct flowmesh_ring_counts records;
+	u64 flows_active;
+	u64 flows_max;
+};
+
+void flowmesh_totals(struct flowmesh_totals *tot);
 
 int flowmesh_hooks_init(void);
 void flowmesh_hooks_exit(void);
 int flowmesh_netlink_init(void);
 void flowmesh_netlink_exit(void);
+void flowmesh_netlink_data_ready(struct flowmesh_rings *rings);
+int flowmesh_proc_init(void);
+void flowmesh_proc_exit(void);
 
 #endif

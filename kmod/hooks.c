@@ -14,18 +14,19 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/ipv6.h>
 #include <net/ip.h>
+#include <net/tcp.h>
 #include "flowmesh.h"
 
 /* Which side of @pkt's key is the client of a flow this packet starts. */
-static u8 flowmesh_client_side(const struct flowmesh_pkt *pkt,
-			       const struct tcphdr *th)
+static u8 flowmesh_client_side(const struct flowmesh_pkt *pkt)
 {
 	u8 src = pkt->src_side;
+	const struct flowmesh_tcp_seg *seg = pkt->seg;
 
-	if (!th)		/* UDP: whoever sends first is the client */
+	if (!seg)		/* UDP: whoever sends first is the client */
 		return src;
-	if (th->syn)		/* SYN from the client, SYN-ACK from the server */
-		return th->ack ? !src : src;
+	if (seg->flags & TCPHDR_SYN)	/* SYN: client; SYN-ACK: server */
+		return seg->flags & TCPHDR_ACK ? !src : src;
 	/*
 	 * A flow already running when we started watching: assume the server
 	 * holds the lower port, as ephemeral ports sit high.
@@ -42,30 +43,34 @@ static unsigned int flowmesh_account(struct sk_buff *skb,
 				     const union nf_inet_addr *daddr,
 				     unsigned int thoff)
 {
+	const struct flowmesh_config *cfg = flowmesh_config_get();
+	struct flowmesh_tcp_seg seg;
 	struct flowmesh_pkt pkt;
-	struct tcphdr thbuf;
-	const struct tcphdr *th = NULL;
 	const __be16 *ports;
 	__be16 portbuf[2];
 
+	ports = skb_header_pointer(skb, thoff, sizeof(portbuf), portbuf);
+	if (!ports || flowmesh_config_skips(cfg, ports[0], ports[1]))
+		goto skip;
 	if (proto == IPPROTO_TCP) {
-		th = skb_header_pointer(skb, thoff, sizeof(thbuf), &thbuf);
-		if (!th)
+		if (flowmesh_tcp_parse(skb, thoff, skb->len, &seg))
 			goto skip;
-		ports = &th->source;
+		pkt.seg = &seg;
+		pkt.payload = seg.payload;
 	} else if (proto == IPPROTO_UDP) {
-		ports = skb_header_pointer(skb, thoff, sizeof(portbuf), portbuf);
-		if (!ports)
+		if (skb->len < thoff + sizeof(struct udphdr))
 			goto skip;
+		pkt.seg = NULL;
+		pkt.payload = skb->len - thoff - sizeof(struct udphdr);
 	} else {
 		goto skip;
 	}
 
 	flowmesh_key_init(&pkt.key, &pkt.src_side, state->net, family, proto,
 			  saddr, ports[0], daddr, ports[1]);
-	pkt.client_side = flowmesh_client_side(&pkt, th);
+	pkt.client_side = flowmesh_client_side(&pkt);
 	pkt.len = skb->len;
-	flowmesh_table_account(&flowmesh_flows, &pkt, ktime_get_ns());
+	flowmesh_flow_packet(&flowmesh_flows, cfg, &pkt, ktime_get_ns());
 	flowmesh_stat_inc(&flowmesh_flows, packets_seen);
 	return NF_ACCEPT;
 skip:

@@ -1,22 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "flowmesh" generic netlink family: the only way flow data leaves the
- * kernel.  Every command needs CAP_NET_ADMIN over the socket's namespace.
+ * kernel.  Every command needs CAP_NET_ADMIN over the socket's namespace;
+ * node-wide ones (draining events, changing settings) only run from the
+ * initial namespace.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "flowmesh.h"
+#include "netlink.h"
 
-/* No command takes attributes yet; anything sent is rejected. */
-static const struct nla_policy flowmesh_policy[FLOWMESH_A_MAX + 1] = {
+static const struct nla_policy flowmesh_filter_policy[FLOWMESH_FILTER_A_MAX + 1] = {
+	[FLOWMESH_FILTER_A_NETNS] = { .type = NLA_U32 },
+	[FLOWMESH_FILTER_A_PROTO] = { .type = NLA_U8 },
+	[FLOWMESH_FILTER_A_FAMILY] = { .type = NLA_U8 },
+	[FLOWMESH_FILTER_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[FLOWMESH_FILTER_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+/* Only filters and settings travel from userspace to the kernel. */
+const struct nla_policy flowmesh_policy[FLOWMESH_A_MAX + 1] = {
 	[FLOWMESH_A_FLOW] = { .type = NLA_REJECT },
 	[FLOWMESH_A_STATS] = { .type = NLA_REJECT },
+	[FLOWMESH_A_FILTER] = NLA_POLICY_NESTED(flowmesh_filter_policy),
+	[FLOWMESH_A_RECORDS] = { .type = NLA_REJECT },
+	[FLOWMESH_A_CONFIG] = NLA_POLICY_NESTED(flowmesh_config_policy),
+};
+
+static const struct genl_multicast_group flowmesh_mcgrps[] = {
+	{
+		.name = FLOWMESH_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
 };
 
 static struct genl_family flowmesh_family;
+
+static bool flowmesh_initial_netns(struct sk_buff *skb,
+				   struct netlink_ext_ack *extack)
+{
+	if (net_eq(sock_net(skb->sk), &init_net))
+		return true;
+	NL_SET_ERR_MSG(extack,
+		       "node-wide command: run it in the initial network namespace");
+	return false;
+}
 
 static int flowmesh_put_addr(struct sk_buff *skb, int attr, u8 family,
 			     const union nf_inet_addr *addr)
@@ -26,48 +60,104 @@ static int flowmesh_put_addr(struct sk_buff *skb, int attr, u8 family,
 	return nla_put_in6_addr(skb, attr, &addr->in6);
 }
 
-static int flowmesh_put_flow(struct sk_buff *skb,
-			     const struct flowmesh_flow *flow, u64 real_offset)
+static int flowmesh_put_latency(struct sk_buff *skb, int attr,
+				const struct flowmesh_latency *l)
+{
+	u32 hist[FLOWMESH_HIST_BUCKETS];
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < FLOWMESH_HIST_BUCKETS; i++)
+		hist[i] = l->hist[i];
+	nest = nla_nest_start(skb, attr);
+	if (!nest ||
+	    nla_put_u32(skb, FLOWMESH_LAT_A_COUNT, l->count) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_LAT_A_SUM_US, l->sum_us,
+			      FLOWMESH_LAT_A_PAD) ||
+	    nla_put_u32(skb, FLOWMESH_LAT_A_MIN_US, l->min_us) ||
+	    nla_put_u32(skb, FLOWMESH_LAT_A_MAX_US, l->max_us) ||
+	    nla_put_u32(skb, FLOWMESH_LAT_A_LAST_US, l->last_us) ||
+	    nla_put(skb, FLOWMESH_LAT_A_HIST, sizeof(hist), hist))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int flowmesh_put_tcp(struct sk_buff *skb, const struct flowmesh_record *r,
+			    const struct flowmesh_tcp *tcp)
+{
+	if (nla_put_u8(skb, FLOWMESH_FLOW_A_TCP_FLAGS_TX,
+		       tcp->dir[FLOWMESH_DIR_TX].flags) ||
+	    nla_put_u8(skb, FLOWMESH_FLOW_A_TCP_FLAGS_RX,
+		       tcp->dir[FLOWMESH_DIR_RX].flags) ||
+	    nla_put_u32(skb, FLOWMESH_FLOW_A_RETRANSMITS, r->retransmits) ||
+	    nla_put_u32(skb, FLOWMESH_FLOW_A_RESETS, r->resets) ||
+	    nla_put_u32(skb, FLOWMESH_FLOW_A_ZERO_WINDOWS, r->zero_windows) ||
+	    nla_put_u32(skb, FLOWMESH_FLOW_A_RTT_HS_CLIENT,
+			r->rtt_hs_client_us) ||
+	    nla_put_u32(skb, FLOWMESH_FLOW_A_RTT_HS_SERVER,
+			r->rtt_hs_server_us))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A consistent copy of what a dump shows, taken under the flow lock. */
+struct flowmesh_flow_view {
+	struct flowmesh_record rec;
+	struct flowmesh_tcp tcp;
+	struct flowmesh_latency rtt;
+	struct flowmesh_latency response;
+	u64 first_ns;
+	u64 last_ns;
+};
+
+static int flowmesh_put_flow(struct sk_buff *skb, struct flowmesh_flow *flow,
+			     struct flowmesh_flow_view *v)
 {
 	const struct flowmesh_key *key = &flow->key;
 	u8 client = flow->client_side, server = !client;
-	struct flowmesh_counters dir[FLOWMESH_DIR_COUNT];
-	u64 first_ns, last_ns;
+	struct flowmesh_record *r = &v->rec;
 	struct nlattr *nest;
 
-	spin_lock_bh((spinlock_t *)&flow->lock);
-	memcpy(dir, flow->dir, sizeof(dir));
-	first_ns = flow->first_ns;
-	last_ns = flow->last_ns;
-	spin_unlock_bh((spinlock_t *)&flow->lock);
+	spin_lock_bh(&flow->lock);
+	flowmesh_flow_record(flow, 0, 0, flow->last_ns, r);
+	v->tcp = flow->tcp;
+	v->rtt = flow->rtt;
+	v->response = flow->response;
+	v->first_ns = flow->first_ns;
+	v->last_ns = flow->last_ns;
+	spin_unlock_bh(&flow->lock);
 
 	nest = nla_nest_start(skb, FLOWMESH_A_FLOW);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u8(skb, FLOWMESH_FLOW_A_FAMILY,
-		       key->family == NFPROTO_IPV4 ? AF_INET : AF_INET6) ||
-	    nla_put_u8(skb, FLOWMESH_FLOW_A_PROTO, key->proto) ||
-	    nla_put_u32(skb, FLOWMESH_FLOW_A_NETNS, key->net->ns.inum) ||
+	if (!nest ||
+	    nla_put_u8(skb, FLOWMESH_FLOW_A_FAMILY, r->family) ||
+	    nla_put_u8(skb, FLOWMESH_FLOW_A_PROTO, r->proto) ||
+	    nla_put_u32(skb, FLOWMESH_FLOW_A_NETNS, r->netns) ||
 	    flowmesh_put_addr(skb, FLOWMESH_FLOW_A_CLIENT_ADDR, key->family,
 			      &key->addr[client]) ||
 	    flowmesh_put_addr(skb, FLOWMESH_FLOW_A_SERVER_ADDR, key->family,
 			      &key->addr[server]) ||
-	    nla_put_u16(skb, FLOWMESH_FLOW_A_CLIENT_PORT,
-			ntohs(key->port[client])) ||
-	    nla_put_u16(skb, FLOWMESH_FLOW_A_SERVER_PORT,
-			ntohs(key->port[server])) ||
-	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_TX_BYTES,
-			      dir[FLOWMESH_DIR_TX].bytes, FLOWMESH_FLOW_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_TX_PACKETS,
-			      dir[FLOWMESH_DIR_TX].packets, FLOWMESH_FLOW_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_RX_BYTES,
-			      dir[FLOWMESH_DIR_RX].bytes, FLOWMESH_FLOW_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_RX_PACKETS,
-			      dir[FLOWMESH_DIR_RX].packets, FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u16(skb, FLOWMESH_FLOW_A_CLIENT_PORT, r->client_port) ||
+	    nla_put_u16(skb, FLOWMESH_FLOW_A_SERVER_PORT, r->server_port) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_TX_BYTES, r->tx_bytes,
+			      FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_TX_PACKETS, r->tx_packets,
+			      FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_RX_BYTES, r->rx_bytes,
+			      FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_RX_PACKETS, r->rx_packets,
+			      FLOWMESH_FLOW_A_PAD) ||
 	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_FIRST_SEEN,
-			      first_ns + real_offset, FLOWMESH_FLOW_A_PAD) ||
-	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_LAST_SEEN,
-			      last_ns + real_offset, FLOWMESH_FLOW_A_PAD)) {
+			      ktime_mono_to_real(ns_to_ktime(v->first_ns)),
+			      FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_LAST_SEEN, r->time_ns,
+			      FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_FLOW_A_ID, r->flow_id,
+			      FLOWMESH_FLOW_A_PAD) ||
+	    nla_put_u8(skb, FLOWMESH_FLOW_A_STATE, r->state) ||
+	    (r->proto == IPPROTO_TCP && flowmesh_put_tcp(skb, r, &v->tcp)) ||
+	    flowmesh_put_latency(skb, FLOWMESH_FLOW_A_RTT, &v->rtt) ||
+	    flowmesh_put_latency(skb, FLOWMESH_FLOW_A_RESPONSE, &v->response)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -76,7 +166,8 @@ static int flowmesh_put_flow(struct sk_buff *skb,
 }
 
 static int flowmesh_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
-			      const struct flowmesh_flow *flow, u64 real_offset)
+			      struct flowmesh_flow *flow,
+			      struct flowmesh_flow_view *v)
 {
 	void *hdr;
 
@@ -84,7 +175,7 @@ static int flowmesh_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
 			  &flowmesh_family, NLM_F_MULTI, FLOWMESH_CMD_GET_FLOW);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (flowmesh_put_flow(skb, flow, real_offset)) {
+	if (flowmesh_put_flow(skb, flow, v)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -92,18 +183,132 @@ static int flowmesh_fill_flow(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
+/* A dump's filter and scratch space, kept in the callback between calls. */
+struct flowmesh_dump {
+	struct flowmesh_filter filter;
+	struct flowmesh_flow_view view;
+};
+
+bool flowmesh_filter_match(const struct flowmesh_filter *f,
+			   const struct flowmesh_flow *flow)
+{
+	const struct flowmesh_key *k = &flow->key;
+
+	if (f->net && !net_eq(k->net, f->net))
+		return false;
+	if (f->netns && k->net->ns.inum != f->netns)
+		return false;
+	if (f->proto && k->proto != f->proto)
+		return false;
+	if (f->family && k->family != f->family)
+		return false;
+	if (f->port && ntohs(k->port[0]) != f->port &&
+	    ntohs(k->port[1]) != f->port)
+		return false;
+	if (f->addr_len && (k->family != f->family ||
+			    (memcmp(&k->addr[0], &f->addr, f->addr_len) &&
+			     memcmp(&k->addr[1], &f->addr, f->addr_len))))
+		return false;
+	return true;
+}
+
+int flowmesh_filter_parse(struct flowmesh_filter *f, const struct nlattr *attr,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWMESH_FILTER_A_MAX + 1];
+	int err;
+
+	if (!attr)
+		return 0;
+	err = nla_parse_nested(tb, FLOWMESH_FILTER_A_MAX, attr,
+			       flowmesh_filter_policy, extack);
+	if (err)
+		return err;
+	if (tb[FLOWMESH_FILTER_A_NETNS])
+		f->netns = nla_get_u32(tb[FLOWMESH_FILTER_A_NETNS]);
+	if (tb[FLOWMESH_FILTER_A_PORT])
+		f->port = nla_get_u16(tb[FLOWMESH_FILTER_A_PORT]);
+	if (tb[FLOWMESH_FILTER_A_PROTO]) {
+		f->proto = nla_get_u8(tb[FLOWMESH_FILTER_A_PROTO]);
+		if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FILTER_A_PROTO],
+					    "protocol must be TCP or UDP");
+			return -EINVAL;
+		}
+	}
+	if (tb[FLOWMESH_FILTER_A_FAMILY]) {
+		switch (nla_get_u8(tb[FLOWMESH_FILTER_A_FAMILY])) {
+		case AF_INET:
+			f->family = NFPROTO_IPV4;
+			break;
+		case AF_INET6:
+			f->family = NFPROTO_IPV6;
+			break;
+		default:
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FILTER_A_FAMILY],
+					    "family must be AF_INET or AF_INET6");
+			return -EINVAL;
+		}
+	}
+	if (tb[FLOWMESH_FILTER_A_ADDR]) {
+		const struct nlattr *a = tb[FLOWMESH_FILTER_A_ADDR];
+		u8 family = nla_len(a) == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+
+		if (nla_len(a) != 4 && nla_len(a) != 16) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "address must be 4 or 16 bytes");
+			return -EINVAL;
+		}
+		if (f->family && f->family != family) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "address does not match the family");
+			return -EINVAL;
+		}
+		f->family = family;
+		f->addr_len = nla_len(a);
+		memcpy(&f->addr, nla_data(a), f->addr_len);
+	}
+	return 0;
+}
+
+static int flowmesh_dump_flows_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = flowmesh_dump_attrs(cb);
+	struct net *net = sock_net(cb->skb->sk);
+	struct flowmesh_dump *dump;
+	int err;
+
+	dump = kzalloc(sizeof(*dump), GFP_KERNEL);
+	if (!dump)
+		return -ENOMEM;
+	err = flowmesh_filter_parse(&dump->filter,
+				    attrs[FLOWMESH_A_FILTER], cb->extack);
+	if (err) {
+		kfree(dump);
+		return err;
+	}
+	if (!net_eq(net, &init_net))
+		dump->filter.net = net;
+	cb->args[2] = (long)dump;
+	return 0;
+}
+
+static int flowmesh_dump_flows_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[2]);
+	return 0;
+}
+
 /*
- * Resumes at bucket cb->args[0], skipping cb->args[1] flows of it.  A bucket
- * is sent whole or not at all when it can be, so flows added or removed
- * while the dump runs never make another flow appear twice or go missing;
- * only a bucket too large for one message is split.
+ * Resumes at bucket cb->args[0], skipping cb->args[1] listed flows of it.  A
+ * bucket is sent whole or not at all when it can be, so flows added or
+ * removed while the dump runs never make another flow appear twice or go
+ * missing; only a bucket too large for one message is split.
  */
 static int flowmesh_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct flowmesh_dump *dump = (struct flowmesh_dump *)cb->args[2];
 	struct flowmesh_table *t = &flowmesh_flows;
-	struct net *net = sock_net(cb->skb->sk);
-	bool all_nets = net_eq(net, &init_net);
-	u64 real_offset = ktime_get_real_ns() - ktime_get_ns();
 	unsigned long bucket = cb->args[0], skip = cb->args[1];
 	struct flowmesh_flow *flow;
 
@@ -115,11 +320,11 @@ static int flowmesh_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 		bool full = false;
 
 		hlist_for_each_entry_rcu(flow, &t->buckets[bucket], node) {
-			if (!all_nets && !net_eq(flow->key.net, net))
+			if (!flowmesh_filter_match(&dump->filter, flow))
 				continue;
 			if (idx++ < skip)
 				continue;
-			if (flowmesh_fill_flow(skb, cb, flow, real_offset)) {
+			if (flowmesh_fill_flow(skb, cb, flow, &dump->view)) {
 				full = true;
 				break;
 			}
@@ -138,60 +343,254 @@ static int flowmesh_dump_flows(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int flowmesh_put_cpu(struct sk_buff *skb, int cpu)
+{
+	struct flowmesh_ring_counts c;
+	struct nlattr *nest;
+
+	flowmesh_ring_counts(&flowmesh_rings, cpu, &c);
+	nest = nla_nest_start(skb, FLOWMESH_STATS_A_CPU);
+	if (!nest ||
+	    nla_put_u32(skb, FLOWMESH_CPU_A_ID, cpu) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_CPU_A_RECORDS_PRODUCED, c.produced,
+			      FLOWMESH_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_CPU_A_RECORDS_DRAINED, c.drained,
+			      FLOWMESH_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_CPU_A_RECORDS_DROPPED, c.dropped,
+			      FLOWMESH_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_CPU_A_PACKETS_SEEN,
+			      READ_ONCE(per_cpu_ptr(flowmesh_flows.stats,
+						    cpu)->packets_seen),
+			      FLOWMESH_CPU_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int flowmesh_put_u64s(struct sk_buff *skb, const int *attrs,
+			     const u64 *values, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(skb, attrs[i], values[i],
+				      FLOWMESH_STATS_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int flowmesh_put_stats(struct sk_buff *skb)
+{
+	static const int attrs[] = {
+		FLOWMESH_STATS_A_FLOWS_ACTIVE, FLOWMESH_STATS_A_FLOWS_MAX,
+		FLOWMESH_STATS_A_FLOWS_CREATED, FLOWMESH_STATS_A_FLOWS_EXPIRED,
+		FLOWMESH_STATS_A_FLOWS_UNTRACKED, FLOWMESH_STATS_A_ALLOC_FAILED,
+		FLOWMESH_STATS_A_PACKETS_SEEN, FLOWMESH_STATS_A_PACKETS_SKIPPED,
+		FLOWMESH_STATS_A_FLOWS_EVICTED,
+		FLOWMESH_STATS_A_RECORDS_PRODUCED,
+		FLOWMESH_STATS_A_RECORDS_DRAINED,
+		FLOWMESH_STATS_A_RECORDS_DROPPED,
+		FLOWMESH_STATS_A_RECORDS_QUEUED,
+	};
+	struct flowmesh_totals tot;
+	struct nlattr *nest;
+	int cpu;
+
+	flowmesh_totals(&tot);
+	{
+		const u64 values[] = {
+			tot.flows_active, tot.flows_max, tot.flows.created,
+			tot.flows.expired, tot.flows.untracked,
+			tot.flows.alloc_failed, tot.flows.packets_seen,
+			tot.flows.packets_skipped, tot.flows.evicted,
+			tot.records.produced, tot.records.drained,
+			tot.records.dropped, tot.records.queued,
+		};
+
+		BUILD_BUG_ON(ARRAY_SIZE(values) != ARRAY_SIZE(attrs));
+		nest = nla_nest_start(skb, FLOWMESH_A_STATS);
+		if (!nest ||
+		    flowmesh_put_u64s(skb, attrs, values, ARRAY_SIZE(attrs)))
+			return -EMSGSIZE;
+	}
+	for_each_possible_cpu(cpu)
+		if (flowmesh_put_cpu(skb, cpu))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int flowmesh_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
-	struct flowmesh_table *t = &flowmesh_flows;
-	struct flowmesh_stats s;
-	struct nlattr *nest;
 	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE + num_possible_cpus() * 64,
+			  GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &flowmesh_family, 0,
+				FLOWMESH_CMD_GET_STATS);
+	if (!hdr || flowmesh_put_stats(msg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int flowmesh_drain_start(struct netlink_callback *cb)
+{
+	return flowmesh_initial_netns(cb->skb, cb->extack) ? 0 : -EPERM;
+}
+
+/*
+ * Moves records from ring cb->args[0] into messages, many per message;
+ * cb->args[1] counts what this dump took from that ring, so a ring that
+ * producers keep refilling still lets the dump end.
+ */
+static int flowmesh_drain(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const unsigned int rec_size = sizeof(struct flowmesh_record);
+	unsigned long cpu = cb->args[0], taken = cb->args[1];
+
+	for (; cpu < nr_cpu_ids; cpu++, taken = 0) {
+		if (!cpu_possible(cpu))
+			continue;
+		while (taken < flowmesh_ring_size(&flowmesh_rings, cpu)) {
+			unsigned int room, want, got;
+			struct nlattr *nla;
+			void *hdr;
+
+			room = skb_tailroom(skb);
+			if (room < nlmsg_total_size(GENL_HDRLEN +
+						    nla_total_size(rec_size)))
+				goto out;	/* message full */
+			want = (room - nlmsg_total_size(GENL_HDRLEN) -
+				NLA_HDRLEN - NLA_ALIGNTO) / rec_size;
+			want = min_t(unsigned long, want,
+				     flowmesh_ring_size(&flowmesh_rings, cpu) -
+				     taken);
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &flowmesh_family,
+					  NLM_F_MULTI, FLOWMESH_CMD_DRAIN);
+			if (!hdr)
+				goto out;
+			nla = nla_reserve(skb, FLOWMESH_A_RECORDS,
+					  want * rec_size);
+			if (!nla) {
+				genlmsg_cancel(skb, hdr);
+				goto out;
+			}
+			got = flowmesh_ring_take(&flowmesh_rings, cpu,
+						 nla_data(nla), want);
+			if (!got) {
+				genlmsg_cancel(skb, hdr);
+				break;		/* this ring is empty */
+			}
+			if (got < want) {
+				nla->nla_len = nla_attr_size(got * rec_size);
+				skb_trim(skb, (unsigned char *)nla - skb->data +
+					 nla_total_size(got * rec_size));
+			}
+			genlmsg_end(skb, hdr);
+			taken += got;
+			if (got < want)
+				break;
+		}
+	}
+out:
+	cb->args[0] = cpu;
+	cb->args[1] = taken;
+	return skb->len;
+}
+
+void flowmesh_netlink_data_ready(struct flowmesh_rings *rings)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&flowmesh_family, &init_net, 0))
+		return;
+	msg = genlmsg_new(0, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &flowmesh_family, 0,
+			  FLOWMESH_CMD_DATA_READY);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&flowmesh_family, msg, 0, 0, GFP_KERNEL);
+}
+
+static int flowmesh_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	int err;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &flowmesh_family, 0,
-				FLOWMESH_CMD_GET_STATS);
-	if (!hdr)
-		goto nospace;
-
-	flowmesh_table_stats(t, &s);
-	nest = nla_nest_start(msg, FLOWMESH_A_STATS);
-	if (!nest ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_FLOWS_ACTIVE,
-			      atomic_read(&t->count), FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_FLOWS_MAX, t->max_flows,
-			      FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_FLOWS_CREATED, s.created,
-			      FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_FLOWS_EXPIRED, s.expired,
-			      FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_FLOWS_UNTRACKED,
-			      s.untracked, FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_ALLOC_FAILED,
-			      s.alloc_failed, FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_PACKETS_SEEN,
-			      s.packets_seen, FLOWMESH_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, FLOWMESH_STATS_A_PACKETS_SKIPPED,
-			      s.packets_skipped, FLOWMESH_STATS_A_PAD))
-		goto nospace;
-	nla_nest_end(msg, nest);
+				FLOWMESH_CMD_GET_CONFIG);
+	rcu_read_lock();
+	err = hdr ? flowmesh_config_fill(msg, flowmesh_config_get()) : -EMSGSIZE;
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-nospace:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
 }
 
-static const struct genl_small_ops flowmesh_ops[] = {
+static int flowmesh_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[FLOWMESH_CONFIG_A_MAX + 1];
+	int err;
+
+	if (!flowmesh_initial_netns(skb, info->extack))
+		return -EPERM;
+	if (GENL_REQ_ATTR_CHECK(info, FLOWMESH_A_CONFIG))
+		return -EINVAL;
+	err = nla_parse_nested(tb, FLOWMESH_CONFIG_A_MAX,
+			       info->attrs[FLOWMESH_A_CONFIG],
+			       flowmesh_config_policy, info->extack);
+	if (err)
+		return err;
+	return flowmesh_config_set(tb, info->extack);
+}
+
+static const struct genl_ops flowmesh_ops[] = {
 	{
 		.cmd = FLOWMESH_CMD_GET_FLOW,
+		.start = flowmesh_dump_flows_start,
 		.dumpit = flowmesh_dump_flows,
+		.done = flowmesh_dump_flows_done,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = FLOWMESH_CMD_GET_STATS,
 		.doit = flowmesh_get_stats,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLOWMESH_CMD_DRAIN,
+		.start = flowmesh_drain_start,
+		.dumpit = flowmesh_drain,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLOWMESH_CMD_GET_CONFIG,
+		.doit = flowmesh_get_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLOWMESH_CMD_SET_CONFIG,
+		.doit = flowmesh_set_config,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -203,8 +602,10 @@ static struct genl_family flowmesh_family __ro_after_init = {
 	.policy = flowmesh_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = flowmesh_ops,
-	.n_small_ops = ARRAY_SIZE(flowmesh_ops),
+	.ops = flowmesh_ops,
+	.n_ops = ARRAY_SIZE(flowmesh_ops),
+	.mcgrps = flowmesh_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(flowmesh_mcgrps),
 	.resv_start_op = FLOWMESH_CMD_MAX + 1,
 };
 

@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 #include <linux/flowmesh.h>
-#include "flow_table.h"
+#include "flow_key.h"
 
 struct sk_buff;
 
@@ -50,13 +50,13 @@ struct flowmesh_tcp_dir {
 	u32 ts_max;		/* newest TSval sent */
 	u32 ts_val;		/* TSval waiting for its echo */
 	u32 ts_us;		/* when ts_val, or this side's SYN, was seen */
-	u32 rtt_us;		/* latest partial RTT, 0 until measured */
-	u32 retrans:27;		/* retransmitted segments */
+	u32 rtt_us:27;		/* latest partial RTT, 0 until measured */
 	u32 seq_valid:1;	/* end_seq is set */
 	u32 ts_seen:1;		/* ts_max is set */
 	u32 ts_wait:1;		/* ts_val is waiting for its echo */
 	u32 zero_win:1;		/* last window advertised was 0 */
 	u32 fin_acked:1;	/* the other side acknowledged our FIN */
+	u32 retrans;		/* retransmitted segments */
 	u16 zero_wins;		/* times the advertised window went to 0 */
 	u8 resets;		/* RST segments sent */
 	u8 flags;		/* OR of the TCP flag bytes sent */
@@ -80,7 +80,9 @@ struct flowmesh_tcp {
  * Feeds one segment sent in direction @dir at @now_ns.  Returns true and
  * sets *@rtt_us when the segment echoes a timestamp and so completes a
  * flow RTT sample: the partial RTT it completes plus the latest partial RTT
- * of the other direction.
+ * of the other direction.  Until both directions have a partial there is
+ * no sample: the first echo of a flow only stores its partial, which at an
+ * endpoint may be the near-zero local half.
  */
 bool flowmesh_tcp_track(struct flowmesh_tcp *tcp, enum flowmesh_dir dir,
 			const struct flowmesh_tcp_seg *seg, u64 now_ns,

@@ -16,7 +16,8 @@
 const char cli_exit_status_help[] =
 	"Exit status:\n"
 	"  0  success\n"
-	"  1  runtime error: netlink failure, malformed reply, write error\n"
+	"  1  runtime error: netlink failure, malformed reply, a request the\n"
+	"     kernel refused (its reason is printed), write error\n"
 	"  2  usage error: unknown verb or option, bad option argument\n"
 	"  3  permission denied: flowmesh needs CAP_NET_ADMIN (run as root)\n"
 	"  4  the flowmesh kernel module is not loaded\n";
@@ -104,6 +105,28 @@ int cli_report_family(int err, uint32_t kernel_version)
 	return cli_report(err, "looking up the flowmesh netlink family");
 }
 
+/*
+ * With the kernel's own reason when it gave one for this very error: an
+ * extended ACK message says more than strerror(), and more than a guess
+ * at missing privileges (a node-wide command refused outside the initial
+ * network namespace is EPERM too).
+ */
+int cli_report_nl(const struct fm_nl *nl, int err, const char *doing)
+{
+	const struct fm_nl_extack *ext = nl ? &nl->extack : NULL;
+
+	if (!ext || !ext->msg[0] || ext->error != err || err >= 0)
+		return cli_report(err, doing);
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "flowmesh: permission denied: %s: %s\n", doing,
+			ext->msg);
+		return CLI_EXIT_PERMISSION;
+	}
+	fprintf(stderr, "flowmesh: %s: the kernel rejected the request: %s\n",
+		doing, ext->msg);
+	return CLI_EXIT_RUNTIME;
+}
+
 /* Maps a negative errno from the library to a message and exit status. */
 int cli_report(int err, const char *doing)
 {
@@ -159,4 +182,68 @@ void cli_format_duration(uint64_t ns, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h", s / 86400,
 			 s / 3600 % 24);
+}
+
+/* Three significant figures or so, in the largest unit that keeps them. */
+void cli_format_us(uint64_t ns, char *buf, size_t len)
+{
+	uint64_t us = ns / 1000 + (ns % 1000 >= 500), tenths, hundredths;
+
+	if (us < 1000) {
+		snprintf(buf, len, "%" PRIu64 "us", us);
+		return;
+	}
+	tenths = (us + 50) / 100;		/* 0.1 ms */
+	if (tenths < 10000) {
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "ms", tenths / 10,
+			 tenths % 10);
+		return;
+	}
+	hundredths = (us + 5000) / 10000;	/* 0.01 s */
+	if (hundredths < 10000) {
+		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64 "s",
+			 hundredths / 100, hundredths % 100);
+		return;
+	}
+	snprintf(buf, len, "%" PRIu64 "s", (us + 500000) / 1000000);
+}
+
+/*
+ * "  NAME  text" with the text wrapped at 79 columns, continuation lines
+ * indented to @col, as man pages lay out option lists.
+ */
+void cli_print_wrapped(FILE *out, const char *name, size_t col,
+		       const char *text)
+{
+	size_t at, len, word;
+	const char *p = text;
+
+	fprintf(out, "  %-*s", (int)(col - 2), name);
+	at = 2 + strlen(name) > col ? 2 + strlen(name) : col;
+	if (at > col) {		/* a long name: text starts on its own line */
+		fprintf(out, "\n%*s", (int)col, "");
+		at = col;
+	}
+	len = 0;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		word = strcspn(p, " ");
+		if (!word)
+			break;
+		if (len && at + 1 + word > 79) {
+			fprintf(out, "\n%*s", (int)col, "");
+			at = col;
+			len = 0;
+		}
+		if (len) {
+			fputc(' ', out);
+			at++;
+		}
+		fprintf(out, "%.*s", (int)word, p);
+		at += word;
+		len += word;
+		p += word;
+	}
+	fputc('\n', out);
 }

@@ -18,8 +18,12 @@ static const struct verb {
 } verbs[] = {
 	{ "flows", "list the flows the kernel module is tracking",
 	  flows_main, flows_help },
-	{ "status", "show the kernel module's flow table counters",
+	{ "status", "show the kernel module's version, counters and settings",
 	  status_main, status_help },
+	{ "config", "read or change the kernel module's settings",
+	  config_main, config_help },
+	{ "events", "drain and print the kernel module's event records",
+	  events_main, events_help },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(*verbs))
@@ -32,8 +36,8 @@ static void usage(FILE *out)
 	      "       flowmesh help [VERB]\n"
 	      "\n"
 	      "Show what the flowmesh kernel module sees of this node's TCP and\n"
-	      "UDP traffic.  Every verb reads the module over generic netlink\n"
-	      "and needs CAP_NET_ADMIN.\n"
+	      "UDP traffic.  Every verb talks to the module over generic\n"
+	      "netlink and needs CAP_NET_ADMIN.\n"
 	      "\n"
 	      "Verbs:\n", out);
 	for (i = 0; i < NVERBS; i++)

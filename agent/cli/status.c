@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* flowmesh status: the kernel module's flow table counters. */
+/* flowmesh status: the kernel module's version, counters and settings. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/flowmesh.h>
 #include "cli/cli.h"
+#include "lib/config.h"
 #include "lib/genl.h"
+#include "lib/json.h"
 #include "lib/stats.h"
 
 static const char status_usage[] =
@@ -14,22 +17,38 @@ static const char status_usage[] =
 
 static const char status_description[] =
 	"\n"
-	"Show the flowmesh kernel module's flow table counters, summed over all\n"
-	"CPUs.  Counters other than flows_active and flows_max count since the\n"
-	"module was loaded.\n"
+	"Show the flowmesh kernel module's version, its counters and its\n"
+	"settings.  Counters are summed over all CPUs and, except flows_active,\n"
+	"flows_max and records_queued, count since the module was loaded.\n"
+	"Always: records_produced = records_drained + records_dropped +\n"
+	"records_queued, in total and per CPU (up to counting in flight).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT  table (the default) or json\n"
 	"  -h, --help           show this help and exit\n"
 	"\n"
-	"Counters, in the COUNTER column of the table and as the names of the\n"
-	"JSON object; each is a plain count:\n";
+	"The version is read from " STATUS_VERSION_PATH ".\n"
+	"\n"
+	"Counters, in the COUNTER column of the table and as names in the\n"
+	"JSON object; each is a plain count, null if the module does not\n"
+	"report it:\n";
+
+static const char status_json[] =
+	"\n"
+	"JSON output: one object:\n"
+	"  version  string  the module's version; null if it cannot be read\n"
+	"  (the counters above)  number\n"
+	"  cpus     array   per CPU: {cpu, records_produced, records_drained,\n"
+	"                   records_dropped, packets_seen}\n"
+	"  config   object  the settings, as 'flowmesh config get -o json'\n"
+	"                   prints them; null if the module has none\n"
+	"\n";
 
 static const char status_examples[] =
 	"\n"
 	"Examples:\n"
 	"  flowmesh status\n"
-	"  flowmesh status -o json | jq .flows_untracked\n";
+	"  flowmesh status -o json | jq .records_dropped\n";
 
 /* The counters' list comes from the same table the parser uses. */
 void status_help(FILE *out)
@@ -39,8 +58,8 @@ void status_help(FILE *out)
 	fputs(status_usage, out);
 	fputs(status_description, out);
 	for (f = fm_stats_fields; f < fm_stats_fields + FM_STATS_NFIELDS; f++)
-		fprintf(out, "  %-16s %s\n", f->name, f->help);
-	fputc('\n', out);
+		cli_print_wrapped(out, f->name, 20, f->help);
+	fputs(status_json, out);
 	fputs(cli_exit_status_help, out);
 	fputs(status_examples, out);
 }
@@ -82,13 +101,42 @@ int status_parse_args(int argc, char **argv, struct status_opts *opts,
 	return CLI_PARSE_OK;
 }
 
+/* The first line, printable characters only; NULL if there is none. */
+const char *status_read_version(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
+			return NULL;
+	return n ? buf : NULL;
+}
+
 static const struct cli_column status_columns[] = {
 	{ "COUNTER", CLI_ALIGN_LEFT },
 	{ "VALUE", CLI_ALIGN_RIGHT },
 	{ "MEANING", CLI_ALIGN_LEFT },
 };
 
-int status_print_table(FILE *out, const struct fm_stats *stats)
+static const struct cli_column status_cpu_columns[] = {
+	{ "CPU", CLI_ALIGN_RIGHT },
+	{ "PACKETS_SEEN", CLI_ALIGN_RIGHT },
+	{ "RECORDS_PRODUCED", CLI_ALIGN_RIGHT },
+	{ "RECORDS_DRAINED", CLI_ALIGN_RIGHT },
+	{ "RECORDS_DROPPED", CLI_ALIGN_RIGHT },
+};
+
+static int status_counters_table(FILE *out, const struct fm_stats *stats)
 {
 	const struct fm_stats_field *f;
 	struct cli_table t;
@@ -99,8 +147,11 @@ int status_print_table(FILE *out, const struct fm_stats *stats)
 	for (f = fm_stats_fields; f < fm_stats_fields + FM_STATS_NFIELDS; f++) {
 		const char *cells[] = { f->name, value, f->help };
 
-		snprintf(value, sizeof(value), "%" PRIu64,
-			 fm_stats_value(stats, f));
+		if (fm_stats_present(stats, f))
+			snprintf(value, sizeof(value), "%" PRIu64,
+				 fm_stats_value(stats, f));
+		else
+			snprintf(value, sizeof(value), "-");
 		err = cli_table_add(&t, cells);
 		if (err)
 			break;
@@ -111,9 +162,78 @@ int status_print_table(FILE *out, const struct fm_stats *stats)
 	return err;
 }
 
-int status_print_json(FILE *out, const struct fm_stats *stats)
+static int status_cpu_table(FILE *out, const struct fm_stats *stats)
 {
-	json_t *json = fm_stats_to_json(stats);
+	char num[5][24];
+	const char *cells[5] = { num[0], num[1], num[2], num[3], num[4] };
+	const struct fm_cpu_stats *c;
+	struct cli_table t;
+	size_t i;
+	int err = 0;
+
+	cli_table_init(&t, status_cpu_columns, 5);
+	for (i = 0; i < stats->ncpus && !err; i++) {
+		c = &stats->cpus[i];
+		snprintf(num[0], sizeof(num[0]), "%" PRIu32, c->cpu);
+		snprintf(num[1], sizeof(num[1]), "%" PRIu64, c->packets_seen);
+		snprintf(num[2], sizeof(num[2]), "%" PRIu64,
+			 c->records_produced);
+		snprintf(num[3], sizeof(num[3]), "%" PRIu64,
+			 c->records_drained);
+		snprintf(num[4], sizeof(num[4]), "%" PRIu64,
+			 c->records_dropped);
+		err = cli_table_add(&t, cells);
+	}
+	if (!err)
+		err = cli_table_print(&t, out);
+	cli_table_free(&t);
+	return err;
+}
+
+/* Version, counters, per-CPU counters, settings: blank lines between. */
+int status_print_table(FILE *out, const struct status_info *info)
+{
+	int err;
+
+	fprintf(out, "module version: %s\n\n",
+		info->version ? info->version : "unknown");
+	err = status_counters_table(out, info->stats);
+	if (!err && info->stats->ncpus) {
+		fputc('\n', out);
+		err = status_cpu_table(out, info->stats);
+	}
+	if (!err && info->config) {
+		fputc('\n', out);
+		err = config_print_table(out, info->config);
+	}
+	return err;
+}
+
+static json_t *status_to_json(const struct status_info *info)
+{
+	json_t *obj = json_object(), *stats;
+	int err = 0;
+
+	if (!obj)
+		return NULL;
+	err |= fm_json_put(obj, "version", info->version ?
+			   json_string(info->version) : json_null());
+	stats = fm_stats_to_json(info->stats);
+	if (!stats || json_object_update(obj, stats))
+		err = -1;
+	json_decref(stats);
+	err |= fm_json_put(obj, "config", info->config ?
+			   fm_config_to_json(info->config) : json_null());
+	if (err) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+int status_print_json(FILE *out, const struct status_info *info)
+{
+	json_t *json = status_to_json(info);
 	int err;
 
 	err = cli_print_json(out, json);
@@ -124,7 +244,9 @@ int status_print_json(FILE *out, const struct fm_stats *stats)
 int status_main(int argc, char **argv)
 {
 	struct status_opts opts;
-	char reason[CLI_ERR_MAX];
+	struct status_info info = { 0 };
+	char reason[CLI_ERR_MAX], version[64];
+	struct fm_config config;
 	struct fm_stats stats;
 	struct fm_nl nl;
 	int ret, err;
@@ -143,13 +265,26 @@ int status_main(int argc, char **argv)
 	if (ret)
 		return ret;
 	err = fm_stats_get(&nl, &stats);
+	if (err) {
+		fm_nl_close(&nl);
+		return cli_report_nl(&nl, err, "reading statistics");
+	}
+	err = fm_config_get(&nl, &config);
 	fm_nl_close(&nl);
-	if (err)
-		return cli_report(err, "reading statistics");
+	/* a module without settings to report still has counters */
+	if (err && err != -EOPNOTSUPP) {
+		fm_stats_free(&stats);
+		return cli_report_nl(&nl, err, "reading the configuration");
+	}
 
+	info.version = status_read_version(STATUS_VERSION_PATH, version,
+					   sizeof(version));
+	info.stats = &stats;
+	info.config = err ? NULL : &config;
 	if (opts.format == CLI_FORMAT_JSON)
-		err = status_print_json(stdout, &stats);
+		err = status_print_json(stdout, &info);
 	else
-		err = status_print_table(stdout, &stats);
+		err = status_print_table(stdout, &info);
+	fm_stats_free(&stats);
 	return err ? cli_report(err, "printing statistics") : CLI_EXIT_OK;
 }

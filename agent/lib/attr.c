@@ -73,7 +73,14 @@ int fm_parse_flowmesh_attr_cb(const struct nlattr *attr, void *data)
 	switch (type) {
 	case FLOWMESH_A_FLOW:
 	case FLOWMESH_A_STATS:
+	case FLOWMESH_A_CONFIG:
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		tb[type] = attr;
+		break;
+	case FLOWMESH_A_RECORDS:
+		/* binary: its length is checked against the record size */
+		if (attr->nla_type & NLA_F_NESTED)
 			return MNL_CB_ERROR;
 		tb[type] = attr;
 		break;

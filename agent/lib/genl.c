@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The connection to the flowmesh generic netlink family: a libmnl socket,
- * and the family's id looked up by name through the generic netlink
- * controller.
+ * and the family's id and multicast group looked up by name through the
+ * generic netlink controller.
  */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <linux/flowmesh.h>
 #include "lib/attr.h"
 #include "lib/genl.h"
@@ -31,6 +33,18 @@ static ssize_t fm_nl_socket_recv(void *ctx, void *buf, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+/* The whole length of the next datagram: netlink honours MSG_TRUNC. */
+static ssize_t fm_nl_socket_peek(void *ctx)
+{
+	int fd = mnl_socket_get_fd(ctx);
+	ssize_t n;
+
+	do
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
 static void fm_nl_socket_close(void *ctx)
 {
 	mnl_socket_close(ctx);
@@ -39,6 +53,7 @@ static void fm_nl_socket_close(void *ctx)
 static const struct fm_nl_transport fm_nl_socket = {
 	.send = fm_nl_socket_send,
 	.recv = fm_nl_socket_recv,
+	.peek = fm_nl_socket_peek,
 	.close = fm_nl_socket_close,
 };
 
@@ -55,11 +70,18 @@ void fm_nl_init(struct fm_nl *nl, const struct fm_nl_transport *transport,
 int fm_nl_open(struct fm_nl *nl)
 {
 	struct mnl_socket *sock;
-	int err;
+	int one = 1, err;
 
 	sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!sock)
 		return -errno;
+	/*
+	 * Errors come with the kernel's reason (NETLINK_EXT_ACK) and without
+	 * a copy of the request (NETLINK_CAP_ACK).  Both exist since 4.12;
+	 * without them errors are still reported, only less well.
+	 */
+	mnl_socket_setsockopt(sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		err = -errno;
 		mnl_socket_close(sock);
@@ -92,8 +114,13 @@ static int parse_ctrl_attr_cb(const struct nlattr *attr, void *data)
 	case CTRL_ATTR_VERSION:
 		len = sizeof(uint32_t);
 		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		tb[type] = attr;
+		return MNL_CB_OK;
 	default:
-		return MNL_CB_OK;	/* name, ops, groups: not needed */
+		return MNL_CB_OK;	/* name, ops, policies: not needed */
 	}
 	if (!fm_attr_scalar_ok(attr, len))
 		return MNL_CB_ERROR;
@@ -101,10 +128,50 @@ static int parse_ctrl_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+static int parse_mcast_grp_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case CTRL_ATTR_MCAST_GRP_ID:
+		if (!fm_attr_scalar_ok(attr, sizeof(uint32_t)))
+			return MNL_CB_ERROR;
+		break;
+	case CTRL_ATTR_MCAST_GRP_NAME:
+		if (attr->nla_type & NLA_F_NESTED ||
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Each group is a nest of its own, of any type (they number them 1..n). */
+static int parse_mcast_groups_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+	uint32_t *group = data;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+	    fm_attr_parse_nested(attr, parse_mcast_grp_attr_cb, tb))
+		return MNL_CB_ERROR;
+	if (!tb[CTRL_ATTR_MCAST_GRP_ID] || !tb[CTRL_ATTR_MCAST_GRP_NAME])
+		return MNL_CB_ERROR;
+	if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+		    FLOWMESH_MCGRP_EVENTS))
+		*group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
+
 int fm_genl_parse_family(const struct nlmsghdr *nlh,
 			 struct fm_genl_family *family)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+	uint32_t group = 0;
 	int err;
 
 	err = fm_genl_parse(nlh, CTRL_CMD_NEWFAMILY, parse_ctrl_attr_cb, tb);
@@ -112,8 +179,13 @@ int fm_genl_parse_family(const struct nlmsghdr *nlh,
 		return err;
 	if (!tb[CTRL_ATTR_FAMILY_ID] || !tb[CTRL_ATTR_VERSION])
 		return -EBADMSG;
+	if (tb[CTRL_ATTR_MCAST_GROUPS] &&
+	    fm_attr_parse_nested(tb[CTRL_ATTR_MCAST_GROUPS],
+				 parse_mcast_groups_cb, &group))
+		return -EBADMSG;
 	family->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	family->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
+	family->events_group = group;
 	if (family->id < NLMSG_MIN_TYPE)
 		return -EBADMSG;
 	return 0;
@@ -148,5 +220,6 @@ int fm_nl_resolve_family(struct fm_nl *nl)
 	if (family.version != FLOWMESH_GENL_VERSION)
 		return -EPROTONOSUPPORT;
 	nl->family_id = family.id;
+	nl->events_group = family.events_group;
 	return 0;
 }

@@ -4,6 +4,7 @@
 #define FLOWMESH_LIB_JSON_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 
@@ -18,6 +19,8 @@
  * resolution flowmesh reports, without binary rounding noise.
  */
 #define FM_JSON_FLAGS	(JSON_INDENT(2) | JSON_REAL_PRECISION(16))
+/* One object per line, for streams (JSON Lines). */
+#define FM_JSON_LINE_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(16))
 
 /* jansson integers are signed 64-bit; counters beyond that saturate. */
 static inline json_int_t fm_json_uint(uint64_t v)
@@ -31,6 +34,36 @@ static inline double fm_json_seconds(uint64_t ns)
 	uint64_t us = ns / 1000;
 
 	return (double)(us / 1000000) + (double)(us % 1000000) / 1e6;
+}
+
+/* A counter, or null when the kernel did not report it. */
+static inline json_t *fm_json_uint_or_null(bool present, uint64_t v)
+{
+	return present ? json_integer(fm_json_uint(v)) : json_null();
+}
+
+/*
+ * @sum / @count rounded to three decimals (a mean of microseconds, to the
+ * nanosecond), or null without samples.
+ */
+static inline json_t *fm_json_avg(uint64_t sum, uint32_t count)
+{
+	uint64_t q, frac;
+
+	if (!count)
+		return json_null();
+	q = sum / count;
+	/* the remainder is below 2^32: times 1000 fits */
+	frac = ((sum % count) * 1000 + count / 2) / count;
+	return json_real((double)q + (double)frac / 1000.0);
+}
+
+/* Adds @v under @key, taking the reference; NULL (no memory) fails. */
+static inline int fm_json_put(json_t *obj, const char *key, json_t *v)
+{
+	if (!v)
+		return -1;
+	return json_object_set_new(obj, key, v);
 }
 
 #endif /* FLOWMESH_LIB_JSON_H */

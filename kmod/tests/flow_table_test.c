@@ -1,20 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KUnit: the flow table accounts, bounds, expires and flushes flows. */
+/*
+ * KUnit: the flow table accounts, bounds, evicts, expires and flushes
+ * flows, and a flow's packets update its counters, state, RTT and response
+ * time and emit the records they should.
+ */
 #include <kunit/test.h>
-#include "flow_table.h"
+#include <net/tcp.h>
+#include "flowmesh.h"
 
 struct table_ctx {
-	struct flowmesh_table table;
+	struct flowmesh_table table;	/* first: tests use priv as the table */
+	struct flowmesh_rings rings;
+	struct flowmesh_config cfg;
+	unsigned int removed;
 };
+
+static void no_notify(struct flowmesh_rings *rings)
+{
+}
+
+static void count_removed(struct flowmesh_table *t, struct flowmesh_flow *f)
+{
+	container_of(t, struct table_ctx, table)->removed++;
+}
 
 static int table_test_init(struct kunit *test)
 {
 	struct table_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	int err;
 
 	if (!ctx)
 		return -ENOMEM;
 	test->priv = ctx;
-	return flowmesh_table_init(&ctx->table, 64, "flowmesh_test_flow");
+	err = flowmesh_rings_init(&ctx->rings, 64, no_notify);
+	if (err)
+		return err;
+	err = flowmesh_table_init(&ctx->table, 64, "flowmesh_test_flow");
+	if (err) {
+		flowmesh_rings_destroy(&ctx->rings);
+		return err;
+	}
+	ctx->table.rings = &ctx->rings;
+	ctx->table.on_remove = count_removed;
+	ctx->cfg.samples = FLOWMESH_SAMPLES_ALL;
+	return 0;
 }
 
 static void table_test_exit(struct kunit *test)
@@ -22,6 +51,7 @@ static void table_test_exit(struct kunit *test)
 	struct table_ctx *ctx = test->priv;
 
 	flowmesh_table_destroy(&ctx->table);
+	flowmesh_rings_destroy(&ctx->rings);
 }
 
 static struct flowmesh_pkt pkt_v4(struct net *net, u8 proto, u32 src,
@@ -36,13 +66,16 @@ static struct flowmesh_pkt pkt_v4(struct net *net, u8 proto, u32 src,
 	return p;
 }
 
+/* Feeds @p as the hooks would; true when its flow is tracked. */
 static bool account(struct flowmesh_table *t, const struct flowmesh_pkt *p,
 		    u64 now)
 {
+	struct table_ctx *ctx = container_of(t, struct table_ctx, table);
 	bool tracked;
 
 	rcu_read_lock();
-	tracked = flowmesh_table_account(t, p, now);
+	flowmesh_flow_packet(t, &ctx->cfg, p, now);
+	tracked = flowmesh_table_lookup(t, &p->key);
 	rcu_read_unlock();
 	return tracked;
 }
@@ -186,10 +219,170 @@ static void table_flush_net_removes_only_that_net(struct kunit *test)
 	account(t, &mine, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 2);
 	KUNIT_EXPECT_EQ(test, flowmesh_table_flush_net(t, pod), 1U);
+	KUNIT_EXPECT_EQ(test, ((struct table_ctx *)test->priv)->removed, 1U);
 	rcu_read_lock();
 	KUNIT_EXPECT_NOT_NULL(test, flowmesh_table_lookup(t, &host.key));
 	KUNIT_EXPECT_NULL(test, flowmesh_table_lookup(t, &mine.key));
 	rcu_read_unlock();
+}
+
+static struct flowmesh_flow *find(struct flowmesh_table *t,
+				  const struct flowmesh_pkt *p)
+{
+	struct flowmesh_flow *flow;
+
+	rcu_read_lock();
+	flow = flowmesh_table_lookup(t, &p->key);
+	rcu_read_unlock();
+	return flow;	/* tests own the table: no concurrent removal */
+}
+
+static void table_evicts_closed_flow_when_full(struct kunit *test)
+{
+	struct table_ctx *ctx = test->priv;
+	struct flowmesh_table *t = &ctx->table;
+	struct flowmesh_pkt p, closed;
+	struct flowmesh_stats s;
+	unsigned int i;
+
+	for (i = 0; i < 64; i++) {
+		p = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 1000 + i, SERVER,
+			   53, 80);
+		KUNIT_ASSERT_TRUE(test, account(t, &p, i));
+	}
+	/* Nothing closed: a new flow is not tracked. */
+	p = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 5000, SERVER, 53, 80);
+	KUNIT_EXPECT_FALSE(test, account(t, &p, 100));
+
+	/* A closed flow of the new flow's bucket gives up its place. */
+	for (i = 0; i < 64; i++) {
+		closed = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 1000 + i,
+				SERVER, 53, 80);
+		WRITE_ONCE(find(t, &closed)->state, FLOWMESH_STATE_CLOSED);
+	}
+	for (i = 5001; i < 6000; i++) {
+		u32 b;
+
+		p = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, i, SERVER, 53, 80);
+		b = flowmesh_key_hash(&p.key, t->seed) >> (32 - t->bucket_bits);
+		if (!hlist_empty(&t->buckets[b]))
+			break;
+	}
+	KUNIT_EXPECT_TRUE(test, account(t, &p, 200));
+	flowmesh_table_stats(t, &s);
+	KUNIT_EXPECT_EQ(test, s.evicted, 1ULL);
+	KUNIT_EXPECT_EQ(test, s.untracked, 1ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 64);
+	KUNIT_EXPECT_EQ(test, ctx->removed, 1U);
+}
+
+/* Takes every queued record of this CPU's ring. */
+static unsigned int take_all(struct table_ctx *ctx, struct flowmesh_record *out,
+			     unsigned int max)
+{
+	unsigned int n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += flowmesh_ring_take(&ctx->rings, cpu, out + n, max - n);
+	return n;
+}
+
+static void flow_udp_exchange_records(struct kunit *test)
+{
+	struct table_ctx *ctx = test->priv;
+	struct flowmesh_table *t = &ctx->table;
+	struct flowmesh_pkt req = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 5353,
+					 SERVER, 53, 128);
+	struct flowmesh_pkt rsp = pkt_v4(&init_net, IPPROTO_UDP, SERVER, 53,
+					 CLIENT, 5353, 228);
+	struct flowmesh_record *recs = kunit_kcalloc(test, 8, sizeof(*recs),
+						       GFP_KERNEL);
+	struct flowmesh_flow *flow;
+	unsigned int n;
+
+	req.payload = 100;
+	rsp.payload = 200;
+	account(t, &req, 1000000);
+	flow = find(t, &req);
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	KUNIT_EXPECT_EQ(test, flow->state, FLOWMESH_STATE_OPEN);
+	account(t, &rsp, 4000000);
+	KUNIT_EXPECT_EQ(test, flow->state, FLOWMESH_STATE_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, flow->response.count, 1U);
+	KUNIT_EXPECT_EQ(test, flow->response.last_us, 3000U);
+
+	KUNIT_ASSERT_NOT_NULL(test, recs);
+	n = take_all(ctx, recs, 8);
+	KUNIT_ASSERT_EQ(test, n, 2U);
+	KUNIT_EXPECT_EQ(test, recs[0].type, FLOWMESH_REC_OPEN);
+	KUNIT_EXPECT_EQ(test, recs[0].tx_packets, 1ULL);
+	KUNIT_EXPECT_EQ(test, recs[0].client_port, 5353);
+	KUNIT_EXPECT_EQ(test, recs[0].server_port, 53);
+	KUNIT_EXPECT_EQ(test, recs[0].family, AF_INET);
+	KUNIT_EXPECT_EQ(test, recs[0].netns, init_net.ns.inum);
+	KUNIT_EXPECT_EQ(test, memcmp(recs[0].client, &req.key.addr[req.src_side], 4), 0);
+	KUNIT_EXPECT_EQ(test, recs[1].type, FLOWMESH_REC_RESPONSE);
+	KUNIT_EXPECT_EQ(test, recs[1].value_us, 3000U);
+	KUNIT_EXPECT_EQ(test, recs[1].flow_id, recs[0].flow_id);
+	KUNIT_EXPECT_EQ(test, recs[1].rx_bytes, 228ULL);
+	KUNIT_EXPECT_EQ(test, recs[1].response_count, 1U);
+	KUNIT_EXPECT_EQ(test, recs[1].state, FLOWMESH_STATE_ESTABLISHED);
+}
+
+static void flow_samples_can_be_disabled(struct kunit *test)
+{
+	struct table_ctx *ctx = test->priv;
+	struct flowmesh_pkt req = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 5353,
+					 SERVER, 53, 128);
+	struct flowmesh_pkt rsp = pkt_v4(&init_net, IPPROTO_UDP, SERVER, 53,
+					 CLIENT, 5353, 228);
+	struct flowmesh_record *recs = kunit_kcalloc(test, 8, sizeof(*recs),
+						       GFP_KERNEL);
+
+	ctx->cfg.samples = 0;
+	req.payload = 100;
+	rsp.payload = 200;
+	account(&ctx->table, &req, 1000);
+	account(&ctx->table, &rsp, 2000);
+	KUNIT_ASSERT_NOT_NULL(test, recs);
+	KUNIT_ASSERT_EQ(test, take_all(ctx, recs, 8), 1U);
+	KUNIT_EXPECT_EQ(test, recs[0].type, FLOWMESH_REC_OPEN);
+	/* The flow still measures; only the sample records are off. */
+	KUNIT_EXPECT_EQ(test, find(&ctx->table, &req)->response.count, 1U);
+}
+
+static void flow_tcp_handshake_through_packets(struct kunit *test)
+{
+	struct table_ctx *ctx = test->priv;
+	struct flowmesh_table *t = &ctx->table;
+	struct flowmesh_tcp_seg syn = { .seq = 1000, .flags = TCPHDR_SYN,
+					.window = 64240 };
+	struct flowmesh_tcp_seg synack = { .seq = 5000, .ack_seq = 1001,
+					   .flags = TCPHDR_SYN | TCPHDR_ACK,
+					   .window = 65160 };
+	struct flowmesh_tcp_seg ack = { .seq = 1001, .ack_seq = 5001,
+					.flags = TCPHDR_ACK, .window = 502 };
+	struct flowmesh_pkt c = pkt_v4(&init_net, IPPROTO_TCP, CLIENT, 40000,
+				       SERVER, 443, 60);
+	struct flowmesh_pkt s = pkt_v4(&init_net, IPPROTO_TCP, SERVER, 443,
+				       CLIENT, 40000, 60);
+	struct flowmesh_flow *flow;
+
+	c.seg = &syn;
+	account(t, &c, 0);
+	flow = find(t, &c);
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	KUNIT_EXPECT_EQ(test, flow->state, FLOWMESH_STATE_OPEN);
+	s.seg = &synack;
+	account(t, &s, 2000000);
+	c.seg = &ack;
+	account(t, &c, 3000000);
+	KUNIT_EXPECT_EQ(test, flow->state, FLOWMESH_STATE_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, flow->tcp.hs_server_us, 2000U);
+	KUNIT_EXPECT_EQ(test, flow->tcp.hs_client_us, 1000U);
+	KUNIT_EXPECT_EQ(test, flow->dir[FLOWMESH_DIR_TX].packets, 2ULL);
+	KUNIT_EXPECT_EQ(test, flow->dir[FLOWMESH_DIR_RX].packets, 1ULL);
 }
 
 static struct kunit_case flow_table_cases[] = {
@@ -199,6 +392,10 @@ static struct kunit_case flow_table_cases[] = {
 	KUNIT_CASE(table_every_flow_found),
 	KUNIT_CASE(table_expires_idle_flows),
 	KUNIT_CASE(table_flush_net_removes_only_that_net),
+	KUNIT_CASE(table_evicts_closed_flow_when_full),
+	KUNIT_CASE(flow_udp_exchange_records),
+	KUNIT_CASE(flow_samples_can_be_disabled),
+	KUNIT_CASE(flow_tcp_handshake_through_packets),
 	{}
 };
 

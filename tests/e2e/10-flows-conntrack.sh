@@ -15,6 +15,8 @@ pod_addr b eth0 198.18.0.2/24 fd00::2/64
 conntrack_track a
 conntrack_track b
 module_load
+# Compared long after the exchanges end: keep their flows listed.
+flowmesh config set timeout_tcp_closed=600 timeout_udp=600 >/dev/null
 check "module came from DKMS" module_from_dkms
 
 TCP_BYTES=1048576

@@ -21,6 +21,8 @@ in_pod b ip -6 route add default via fd00:2::1
 in_pod r sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 conntrack_track r
 module_load
+# Compared long after the connections close: keep closed flows listed.
+flowmesh config set timeout_tcp_closed=600 >/dev/null
 
 for dst in 198.18.2.2 fd00:2::2; do
 	in_pod b "$TRAFFIC" tcp-server "$dst" 8080 &

@@ -102,8 +102,17 @@ conntrack_track() {
 			chain out { type filter hook output priority 0; ct state new,established accept; }
 		}
 	NFT
-	# The rule loaded nf_conntrack; the sysctl exists from then on.
+	# The rule loaded nf_conntrack; the sysctls exist from then on.
 	in_pod "$1" sysctl -qw net.netfilter.nf_conntrack_acct=1
+	# conntrack leaves a segment it judges outside the TCP window
+	# unaccounted (it is "invalid" to it), while the stack still handles
+	# it and flowmesh counts it; be liberal so both count every segment.
+	in_pod "$1" sysctl -qw net.netfilter.nf_conntrack_tcp_be_liberal=1
+	# Scenarios compare long after the exchanges end: keep the entries.
+	in_pod "$1" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=600 \
+		net.netfilter.nf_conntrack_tcp_timeout_time_wait=600 \
+		net.netfilter.nf_conntrack_tcp_timeout_close=600
 }
 
 # module_load [PARAM=VALUE...]: load flowmesh (installed by DKMS) if needed.

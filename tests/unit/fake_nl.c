@@ -61,6 +61,19 @@ static ssize_t fake_nl_recv(void *ctx, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
+/* As the socket does: the next datagram's whole length. */
+static ssize_t fake_nl_peek(void *ctx)
+{
+	struct fake_nl *fake = ctx;
+
+	fake->peeks++;
+	if (fake->recv_error)
+		return fake->recv_error;
+	if (fake->next == fake->ndgrams)
+		return 0;
+	return (ssize_t)fake->dgrams[fake->next].len;
+}
+
 static void fake_nl_close(void *ctx)
 {
 	struct fake_nl *fake = ctx;
@@ -71,6 +84,7 @@ static void fake_nl_close(void *ctx)
 static const struct fm_nl_transport fake_transport = {
 	.send = fake_nl_send,
 	.recv = fake_nl_recv,
+	.peek = fake_nl_peek,
 	.close = fake_nl_close,
 };
 

@@ -12,8 +12,8 @@
 #include <linux/genetlink.h>
 #include "lib/genl.h"
 
-#define FAKE_NL_MAX_DGRAMS	32
-#define FAKE_NL_MAX_REQUESTS	8
+#define FAKE_NL_MAX_DGRAMS	64
+#define FAKE_NL_MAX_REQUESTS	32
 
 struct fake_nl {
 	struct {
@@ -28,7 +28,8 @@ struct fake_nl {
 	struct nlmsghdr sent[FAKE_NL_MAX_REQUESTS];
 	struct genlmsghdr sent_genl[FAKE_NL_MAX_REQUESTS];
 	size_t next_at_send[FAKE_NL_MAX_REQUESTS];	/* datagrams read */
-	char last[256];		/* the last request, whole */
+	char last[FM_NL_REQ_SIZE];	/* the last request, whole */
+	unsigned int peeks;	/* datagram lengths asked for */
 	uint32_t seq;		/* of the last request */
 	unsigned int closed;
 };

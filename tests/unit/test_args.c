@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 #include "cli/cli.h"
 
@@ -88,25 +90,115 @@ static const char *const verb_cases[] = {
 	"flows --help=1 ; BAD",
 	"flows extra ; BAD",
 	"flows -o json json ; BAD",
+	"flows -o wide ; OK",
+	"flows --output=wide --proto tcp ; OK",
+	"flows --proto udp ; OK",
+	"flows --proto TCP ; BAD",
+	"flows --proto icmp ; BAD",
+	"flows --proto ; BAD",
+	"flows --family 4 ; OK",
+	"flows --family 6 ; OK",
+	"flows --family 5 ; BAD",
+	"flows --family inet ; BAD",
+	"flows --addr 198.18.0.1 ; OK",
+	"flows --addr fd00::1 ; OK",
+	"flows --addr [fd00::1] ; OK",
+	"flows --addr ::ffff:198.18.0.1 ; OK",
+	"flows --addr 198.18.0.1 --family 4 ; OK",
+	"flows --family 6 --addr fd00::1 ; OK",
+	"flows --family 6 --addr 198.18.0.1 ; BAD",
+	"flows --addr fd00::1 --family 4 ; BAD",
+	"flows --addr 198.18.0 ; BAD",
+	"flows --addr 198.18.0.256 ; BAD",
+	"flows --addr fd00::1%eth0 ; BAD",
+	"flows --addr [fd00::1 ; BAD",
+	"flows --addr host.example ; BAD",
+	"flows --addr ; BAD",
+	"flows --port 1 ; OK",
+	"flows --port 65535 ; OK",
+	"flows --port 0 ; BAD",
+	"flows --port 65536 ; BAD",
+	"flows --port -1 ; BAD",
+	"flows --port http ; BAD",
+	"flows --netns 1 --proto tcp --family 4 --addr 10.0.0.1 --port 80 -o json ; OK",
 	"status ; OK",
 	"status -o json ; OK",
 	"status --output table ; OK",
 	"status -h ; HELP",
 	"status --netns 1 ; BAD",
 	"status -o xml ; BAD",
+	"status -o wide ; BAD",
 	"status -o ; BAD",
 	"status now ; BAD",
+	"config ; BAD",
+	"config -h ; HELP",
+	"config --help ; HELP",
+	"config get ; OK",
+	"config get -o json ; OK",
+	"config get --output=table ; OK",
+	"config get -h ; HELP",
+	"config get -o yaml ; BAD",
+	"config get -o wide ; BAD",
+	"config get max_flows ; BAD",
+	"config get --bogus ; BAD",
+	"config set max_flows=65536 ; OK",
+	"config set timeout_udp=30 samples=rtt skip_ports=22,53 ; OK",
+	"config set samples=none skip_ports=none ; OK",
+	"config set --help ; HELP",
+	"config set max_flows=1 -h ; HELP",
+	"config set ; BAD",
+	"config set max_flows ; BAD",
+	"config set max_flows=x ; BAD",
+	"config set max_flows=4294967296 ; BAD",
+	"config set bogus=1 ; BAD",
+	"config set ring_size=16 ring_size=32 ; BAD",
+	"config set skip_ports=65536 ; BAD",
+	"config set samples=bogus ; BAD",
+	"config set -o json max_flows=1 ; BAD",
+	"config set --bogus ; BAD",
+	"config show ; BAD",
+	"config GET ; BAD",
+	"events ; OK",
+	"events -o table ; OK",
+	"events -o json ; OK",
+	"events --follow ; OK",
+	"events -f ; OK",
+	"events -f -c 10 ; OK",
+	"events --follow --count 1 --timeout 2.5 ; OK",
+	"events --count=4294967295 ; OK",
+	"events -t 0.001 ; OK",
+	"events --timeout 10 ; OK",
+	"events -h ; HELP",
+	"events --count 0 ; BAD",
+	"events --count -1 ; BAD",
+	"events --count 4294967296 ; BAD",
+	"events --count x ; BAD",
+	"events --timeout 0 ; BAD",
+	"events --timeout -1 ; BAD",
+	"events --timeout 1s ; BAD",
+	"events --timeout 0.0001 ; BAD",
+	"events --timeout ; BAD",
+	"events -o wide ; BAD",
+	"events -o ; BAD",
+	"events --follow=yes ; BAD",
+	"events now ; BAD",
 };
 
 static int parse_verb(int argc, char **argv, char *err, size_t errlen)
 {
 	struct flows_opts fo;
 	struct status_opts so;
+	struct config_opts co;
+	struct events_opts eo;
 
 	if (!strcmp(argv[0], "flows"))
 		return flows_parse_args(argc, argv, &fo, err, errlen);
 	if (!strcmp(argv[0], "status"))
 		return status_parse_args(argc, argv, &so, err, errlen);
+	if (!strcmp(argv[0], "config"))
+		return config_parse_args(argc, argv, &co, err, errlen);
+	if (!strcmp(argv[0], "events"))
+		return events_parse_args(argc, argv, &eo, err, errlen);
 	fail_msg("no verb %s", argv[0]);
 	return -1;
 }
@@ -146,8 +238,13 @@ static void test_verb_table(void **state)
 
 static void test_flows_options(void **state)
 {
+	static const uint8_t v6[16] = { 0xfd, [15] = 0x53 };
 	char *plain[] = { "flows", NULL };
 	char *full[] = { "flows", "-o", "json", "--netns", "42", NULL };
+	char *filters[] = { "flows", "-o", "wide", "--proto", "udp",
+			    "--family", "6", "--addr", "[fd00::53]", "--port",
+			    "53", NULL };
+	char *v4[] = { "flows", "--addr", "198.18.0.1", NULL };
 	struct flows_opts opts;
 	char err[CLI_ERR_MAX];
 
@@ -155,24 +252,90 @@ static void test_flows_options(void **state)
 	assert_int_equal(flows_parse_args(1, plain, &opts, err, sizeof(err)),
 			 CLI_PARSE_OK);
 	assert_int_equal(opts.format, CLI_FORMAT_TABLE);
-	assert_false(opts.netns_set);
+	assert_false(opts.filter.netns_set);
 
 	assert_int_equal(flows_parse_args(5, full, &opts, err, sizeof(err)),
 			 CLI_PARSE_OK);
 	assert_int_equal(opts.format, CLI_FORMAT_JSON);
-	assert_true(opts.netns_set);
-	assert_int_equal(opts.netns, 42);
+	assert_true(opts.filter.netns_set);
+	assert_int_equal(opts.filter.netns, 42);
 
 	/* readlink's form of a namespace link */
 	full[4] = "net:[4026531993]";
 	assert_int_equal(flows_parse_args(5, full, &opts, err, sizeof(err)),
 			 CLI_PARSE_OK);
-	assert_int_equal(opts.netns, 4026531993u);
+	assert_int_equal(opts.filter.netns, 4026531993u);
+
+	assert_int_equal(flows_parse_args(11, filters, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_WIDE);
+	assert_int_equal(opts.filter.proto, IPPROTO_UDP);
+	assert_int_equal(opts.filter.family, AF_INET6);
+	assert_int_equal(opts.filter.addr_len, 16);
+	assert_memory_equal(opts.filter.addr, v6, 16);
+	assert_int_equal(opts.filter.port, 53);
+	assert_false(opts.filter.netns_set);
+
+	/* an address alone implies nothing else */
+	assert_int_equal(flows_parse_args(3, v4, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.filter.addr_len, 4);
+	assert_int_equal(opts.filter.family, 0);
+	assert_memory_equal(opts.filter.addr, "\xc6\x12\x00\x01", 4);
 
 	/* a second parse starts from scratch */
 	assert_int_equal(flows_parse_args(1, plain, &opts, err, sizeof(err)),
 			 CLI_PARSE_OK);
-	assert_false(opts.netns_set);
+	assert_false(opts.filter.netns_set);
+	assert_int_equal(opts.filter.addr_len, 0);
+	assert_int_equal(opts.filter.port, 0);
+}
+
+static void test_config_options(void **state)
+{
+	char *set[] = { "config", "set", "ring_size=8192", "samples=rtt",
+			NULL };
+	char *get[] = { "config", "get", "-o", "json", NULL };
+	struct config_opts opts;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(config_parse_args(4, set, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.action, CONFIG_SET);
+	assert_int_equal(opts.set.set, 1u << FLOWMESH_CONFIG_A_RING_SIZE |
+				       1u << FLOWMESH_CONFIG_A_SAMPLES);
+	assert_int_equal(opts.set.ring_size, 8192);
+	assert_int_equal(opts.set.samples, FLOWMESH_SAMPLES_RTT);
+
+	assert_int_equal(config_parse_args(4, get, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.action, CONFIG_GET);
+	assert_int_equal(opts.format, CLI_FORMAT_JSON);
+	assert_int_equal(opts.set.set, 0);
+}
+
+static void test_events_options(void **state)
+{
+	char *plain[] = { "events", NULL };
+	char *full[] = { "events", "-f", "-o", "table", "-c", "5", "-t",
+			 "1.5", NULL };
+	struct events_opts opts;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(events_parse_args(1, plain, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_JSON);
+	assert_false(opts.follow);
+	assert_int_equal(opts.count, 0);
+	assert_int_equal(opts.timeout_ms, 0);
+	assert_int_equal(events_parse_args(8, full, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_TABLE);
+	assert_true(opts.follow);
+	assert_int_equal(opts.count, 5);
+	assert_int_equal(opts.timeout_ms, 1500);
 }
 
 static void test_usage_reasons(void **state)
@@ -181,7 +344,6 @@ static void test_usage_reasons(void **state)
 		const char *line;
 		const char *reason;
 	} cases[] = {
-		{ "flows -o yaml ;", "unknown output format 'yaml'; use table or json" },
 		{ "flows --bogus ;", "unknown option '--bogus'" },
 		{ "flows --bogus=1 ;", "unknown option '--bogus=1'" },
 		{ "flows -x ;", "unknown option '-x'" },
@@ -190,6 +352,24 @@ static void test_usage_reasons(void **state)
 		{ "flows --netns 0 ;", "invalid namespace inode number '0'" },
 		{ "flows extra ;", "unexpected argument 'extra'" },
 		{ "status -o xml ;", "unknown output format 'xml'; use table or json" },
+		{ "flows -o yaml ;", "unknown output format 'yaml'; use table, wide or json" },
+		{ "flows --proto sctp ;", "unknown protocol 'sctp'; use tcp or udp" },
+		{ "flows --family 5 ;", "unknown family '5'; use 4 or 6" },
+		{ "flows --addr x ;", "invalid address 'x'" },
+		{ "flows --port 0 ;", "invalid port '0'; use 1 to 65535" },
+		{ "flows --addr fd00::1 --family 4 ;", "--addr is not an IPv4 address, as --family asks" },
+		{ "flows --family 6 --addr 1.2.3.4 ;", "--addr is not an IPv6 address, as --family asks" },
+		{ "config ;", "no action given; use get or set" },
+		{ "config show ;", "unknown action 'show'; use get or set" },
+		{ "config set ;", "config set needs at least one KEY=VALUE" },
+		{ "config set max_flows=1x ;", "max_flows: '1x' is not a decimal number" },
+		{ "config set timeout_udp=4294967296 ;", "timeout_udp: '4294967296' is out of range (0 to 4294967295)" },
+		{ "config set nope=1 ;", "unknown key 'nope'" },
+		{ "config set -o json max_flows=1 ;", "config set prints nothing; -o is for config get" },
+		{ "config get x ;", "unexpected argument 'x'" },
+		{ "events --count 0 ;", "invalid count '0'; use 1 to 4294967295" },
+		{ "events --timeout 0 ;", "invalid timeout '0'; use seconds, more than 0, e.g. 10 or 0.5" },
+		{ "events -o wide ;", "unknown output format 'wide'; use json or table" },
 	};
 	char copy[256], err[CLI_ERR_MAX];
 	char *argv[MAX_ARGS];
@@ -307,6 +487,20 @@ static const char *const cli_cases[] = {
 	"flows --netns x ; BAD",
 	"flows extra ; BAD",
 	"status --netns 1 ; BAD",
+	"help config ; OK",
+	"help events ; OK",
+	"config --help ; OK",
+	"config get ; OK",
+	"config set max_flows=65536 ; OK",
+	"events -h ; OK",
+	"flows -o wide --proto tcp --port 443 ; OK",
+	"flows --addr nope ; BAD",
+	"config ; BAD",
+	"config set ; BAD",
+	"config set max_flows=x ; BAD",
+	"config set skip_ports=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65 ; BAD",
+	"events --count 0 ; BAD",
+	"events extra ; BAD",
 };
 
 static void test_cli_table(void **state)
@@ -360,6 +554,8 @@ static void test_cli_help(void **state)
 	assert_non_null(strstr(r.out, "Usage: flowmesh "));
 	assert_non_null(strstr(r.out, "  flows "));
 	assert_non_null(strstr(r.out, "  status "));
+	assert_non_null(strstr(r.out, "  config "));
+	assert_non_null(strstr(r.out, "  events "));
 	assert_non_null(strstr(r.out, "Exit status:"));
 	assert_non_null(strstr(r.out, "  3  permission denied"));
 	assert_non_null(strstr(r.out, "  4  the flowmesh kernel module is not loaded"));
@@ -369,18 +565,25 @@ static void test_cli_help(void **state)
 /* "help VERB" and "VERB --help" are the same page. */
 static void test_cli_verb_help(void **state)
 {
-	static const char *const verbs[] = { "flows", "status" };
-	static const char *const musts[][4] = {
+	static const char *const verbs[] = { "flows", "status", "config",
+					     "events" };
+	static const char *const musts[][6] = {
 		{ "Usage: flowmesh flows", "RX_BYTES", "first_seen",
-		  "Exit status:" },
+		  "rtt_us", "--port PORT", "Exit status:" },
 		{ "Usage: flowmesh status", "flows_untracked",
-		  "packets_skipped", "Exit status:" },
+		  "records_dropped", "cpus", "config", "Exit status:" },
+		{ "Usage: flowmesh config get", "config set KEY=VALUE",
+		  "timeout_tcp_established", "Default: 7200", "skip_ports",
+		  "Exit status:" },
+		{ "Usage: flowmesh events", "CONSUMES", "flowmeshd",
+		  "--follow", "value_us", "Exit status:" },
 	};
 	struct run a, b;
-	size_t i, j;
+	size_t i, j, len;
+	const char *line;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 4; i++) {
 		char *help[] = { "flowmesh", "help", (char *)verbs[i], NULL };
 		char *opt[] = { "flowmesh", (char *)verbs[i], "--help", NULL };
 
@@ -389,8 +592,19 @@ static void test_cli_verb_help(void **state)
 		assert_int_equal(a.status, 0);
 		assert_int_equal(b.status, 0);
 		assert_string_equal(a.out, b.out);
-		for (j = 0; j < 4; j++)
-			assert_non_null(strstr(a.out, musts[i][j]));
+		for (j = 0; j < 6; j++)
+			if (!strstr(a.out, musts[i][j]))
+				fail_msg("help %s lacks '%s'", verbs[i],
+					 musts[i][j]);
+		/* a man page's width: no line beyond 80 columns */
+		for (line = a.out; *line; line += len + 1) {
+			len = strcspn(line, "\n");
+			if (len > 80)
+				fail_msg("help %s: line too long: %.*s",
+					 verbs[i], (int)len, line);
+			if (!line[len])
+				break;
+		}
 		run_free(&a);
 		run_free(&b);
 	}
@@ -423,8 +637,19 @@ static void test_cli_usage_message(void **state)
 
 	run_cli(opt, NULL, &r);
 	assert_int_equal(r.status, 2);
-	assert_string_equal(r.err, "flowmesh flows: unknown output format 'yaml'; use table or json (try 'flowmesh flows --help')\n");
+	assert_string_equal(r.err, "flowmesh flows: unknown output format 'yaml'; use table, wide or json (try 'flowmesh flows --help')\n");
 	run_free(&r);
+
+	/* a bad setting is named, and nothing is sent */
+	{
+		char *set[] = { "flowmesh", "config", "set", "ring_size=4096",
+				"max_flows=12x", NULL };
+
+		run_cli(set, NULL, &r);
+		assert_int_equal(r.status, 2);
+		assert_string_equal(r.err, "flowmesh config: max_flows: '12x' is not a decimal number (try 'flowmesh config --help')\n");
+		run_free(&r);
+	}
 }
 
 /* Output that cannot be written is an error, not a silent success. */
@@ -526,6 +751,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verb_table),
 		cmocka_unit_test(test_flows_options),
+		cmocka_unit_test(test_config_options),
+		cmocka_unit_test(test_events_options),
 		cmocka_unit_test(test_usage_reasons),
 		cmocka_unit_test(test_cli_table),
 		cmocka_unit_test(test_cli_help),

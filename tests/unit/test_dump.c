@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 #include <linux/flowmesh.h>
 #include "lib/flow.h"
@@ -165,6 +166,44 @@ static void test_dump_filter_netns(void **state)
 	assert_int_equal(fm_flow_dump(&fx->nl, &filter, &fx->flows), 0);
 	assert_flow_ports(&fx->flows, want, 2);
 	assert_int_equal(fx->flows.v[0].netns, 77);
+}
+
+/* The filter goes to the kernel with the request, retries included. */
+static void test_dump_filter_request(void **state)
+{
+	struct fm_flow_filter filter = { .proto = IPPROTO_UDP, .port = 53,
+					 .netns_set = true, .netns = 9 };
+	struct fixture *fx = *state;
+	struct nlmsghdr *req = (struct nlmsghdr *)fx->fake.last;
+	struct nlattr *attr, *nest = NULL;
+	unsigned int types = 0;
+
+	add_flow(&fx->d, 1, NLM_F_DUMP_INTR);
+	add_done(&fx->d, 0, 0);
+	send_dgram(fx);
+	add_done(&fx->d, 0, 0);
+	send_dgram(fx);
+	assert_int_equal(fm_flow_dump(&fx->nl, &filter, &fx->flows), 0);
+	assert_int_equal(fx->fake.nsent, 2);
+	assert_int_equal(fx->fake.sent[1].nlmsg_flags,
+			 NLM_F_REQUEST | NLM_F_DUMP);
+	/* the last request, whole: the same filter */
+	mnl_attr_for_each(attr, req, GENL_HDRLEN)
+		nest = attr;
+	assert_non_null(nest);
+	assert_int_equal(mnl_attr_get_type(nest), FLOWMESH_A_FILTER);
+	mnl_attr_for_each_nested(attr, nest)
+		types |= 1u << mnl_attr_get_type(attr);
+	assert_int_equal(types, 1u << FLOWMESH_FILTER_A_PROTO |
+				1u << FLOWMESH_FILTER_A_PORT |
+				1u << FLOWMESH_FILTER_A_NETNS);
+	assert_int_equal(fx->fake.sent[0].nlmsg_len, fx->fake.sent[1].nlmsg_len);
+
+	/* no filter: no attributes at all, as before */
+	add_done(&fx->d, 0, 0);
+	send_dgram(fx);
+	assert_int_equal(fm_flow_dump(&fx->nl, NULL, &fx->flows), 0);
+	assert_int_equal(fx->fake.sent[2].nlmsg_len, NLMSG_HDRLEN + GENL_HDRLEN);
 }
 
 static void test_dump_eperm(void **state)
@@ -514,11 +553,52 @@ static void test_stats_request(void **state)
 	assert_int_equal(fm_stats_get(&fx->nl, &out), 0);
 	assert_int_equal(out.flows_created, in.flows_created);
 	assert_int_equal(out.packets_seen, in.packets_seen);
+	assert_int_equal(out.ncpus, 2);
+	assert_int_equal(out.cpus[1].records_drained, 2960);
+	fm_stats_free(&out);
 	assert_int_equal(fx->fake.sent[0].nlmsg_type, NLB_FAMILY_ID);
 	assert_int_equal(fx->fake.sent[0].nlmsg_flags,
 			 NLM_F_REQUEST | NLM_F_ACK);
 	assert_int_equal(fx->fake.sent_genl[0].cmd, FLOWMESH_CMD_GET_STATS);
 	assert_int_equal(fx->fake.next, 2);
+}
+
+/*
+ * A "do" reply bigger than 32 KiB: the buffer grows to the datagram.  (A
+ * stats nest holds at most 64 KiB, about 1000 CPUs: nla_len is 16 bits.)
+ */
+static void test_stats_request_big(void **state)
+{
+	enum { NCPUS = 1000 };
+	struct fixture *fx = *state;
+	struct fm_cpu_stats *cpus = calloc(NCPUS, sizeof(*cpus));
+	char *buf = calloc(1, 256 * 1024);
+	struct fm_stats in, out;
+	struct nlmsghdr *nlh;
+	size_t i, len;
+
+	assert_non_null(cpus);
+	assert_non_null(buf);
+	for (i = 0; i < NCPUS; i++)
+		cpus[i].cpu = (uint32_t)i;
+	nlb_stats_sample(&in);
+	in.cpus = cpus;
+	in.ncpus = NCPUS;
+	nlh = nlb_stats(buf, &in, NULL);
+	len = NLMSG_ALIGN(nlh->nlmsg_len);
+	assert_true(len > FM_NL_RECV_SIZE);
+	/* the acknowledgement in the same datagram */
+	nlh = nlb_error(buf + len, 0);
+	len += nlh->nlmsg_len;
+	fake_nl_queue(&fx->fake, buf, len);
+
+	assert_int_equal(fm_stats_get(&fx->nl, &out), 0);
+	assert_int_equal(out.ncpus, NCPUS);
+	assert_int_equal(out.cpus[NCPUS - 1].cpu, NCPUS - 1);
+	assert_true(fx->fake.peeks >= 1);
+	fm_stats_free(&out);
+	free(buf);
+	free(cpus);
 }
 
 static void test_stats_request_errors(void **state)
@@ -543,6 +623,7 @@ int main(void)
 		T(test_dump_multipart),
 		T(test_dump_empty),
 		T(test_dump_filter_netns),
+		T(test_dump_filter_request),
 		T(test_dump_eperm),
 		T(test_dump_error_midway),
 		T(test_dump_done_with_error),
@@ -564,6 +645,7 @@ int main(void)
 		T(test_resolve_family_other_version),
 		T(test_resolve_family_bad_reply),
 		T(test_stats_request),
+		T(test_stats_request_big),
 		T(test_stats_request_errors),
 	};
 

@@ -6,6 +6,7 @@
  * read past the end.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -65,6 +66,18 @@ static void assert_flow_equal(const struct fm_flow *a, const struct fm_flow *b)
 	assert_int_equal(a->rx_packets, b->rx_packets);
 	assert_int_equal(a->first_seen_ns, b->first_seen_ns);
 	assert_int_equal(a->last_seen_ns, b->last_seen_ns);
+	assert_int_equal(a->attrs, b->attrs);
+	assert_int_equal(a->id, b->id);
+	assert_int_equal(a->state, b->state);
+	assert_int_equal(a->tcp_flags_tx, b->tcp_flags_tx);
+	assert_int_equal(a->tcp_flags_rx, b->tcp_flags_rx);
+	assert_int_equal(a->retransmits, b->retransmits);
+	assert_int_equal(a->resets, b->resets);
+	assert_int_equal(a->zero_windows, b->zero_windows);
+	assert_int_equal(a->rtt_hs_client_us, b->rtt_hs_client_us);
+	assert_int_equal(a->rtt_hs_server_us, b->rtt_hs_server_us);
+	assert_memory_equal(&a->rtt, &b->rtt, sizeof(a->rtt));
+	assert_memory_equal(&a->response, &b->response, sizeof(a->response));
 }
 
 static void test_flow_ipv4(void **state)
@@ -110,19 +123,88 @@ static void test_flow_pad_attributes(void **state)
 	assert_flow_equal(&out, &in);
 }
 
+/* What every flow message has had since the first version. */
+static const uint16_t required[] = {
+	FLOWMESH_FLOW_A_FAMILY, FLOWMESH_FLOW_A_PROTO, FLOWMESH_FLOW_A_NETNS,
+	FLOWMESH_FLOW_A_CLIENT_ADDR, FLOWMESH_FLOW_A_SERVER_ADDR,
+	FLOWMESH_FLOW_A_CLIENT_PORT, FLOWMESH_FLOW_A_SERVER_PORT,
+	FLOWMESH_FLOW_A_TX_BYTES, FLOWMESH_FLOW_A_TX_PACKETS,
+	FLOWMESH_FLOW_A_RX_BYTES, FLOWMESH_FLOW_A_RX_PACKETS,
+	FLOWMESH_FLOW_A_FIRST_SEEN, FLOWMESH_FLOW_A_LAST_SEEN,
+};
+
+static bool is_required(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(required) / sizeof(*required); i++)
+		if (required[i] == type)
+			return true;
+	return false;
+}
+
 static void test_flow_missing_attribute(void **state)
 {
 	struct fm_flow in;
-	uint16_t type;
+	size_t i;
 
 	(void)state;
 	nlb_flow_v4(&in);
-	for (type = FLOWMESH_FLOW_A_FAMILY; type <= FLOWMESH_FLOW_A_MAX; type++) {
-		struct nlb_opts opts = { .omit = type };
+	for (i = 0; i < sizeof(required) / sizeof(*required); i++) {
+		struct nlb_opts opts = { .omit = required[i] };
 
 		if (parse_spoiled(&in, &opts) != -EBADMSG)
-			fail_msg("flow without attribute %u parsed", type);
+			fail_msg("flow without attribute %u parsed", required[i]);
 	}
+}
+
+/* The attributes added with the event rings may each be missing. */
+static void test_flow_optional_attributes(void **state)
+{
+	struct fm_flow in, out;
+	union nlb_msg m;
+	uint16_t type;
+
+	(void)state;
+	for (type = FLOWMESH_FLOW_A_ID; type <= FLOWMESH_FLOW_A_MAX; type++) {
+		struct nlb_opts opts = { .omit = type };
+
+		assert_false(is_required(type));
+		nlb_flow_v4(&in);
+		assert_int_equal(parse_copy(nlb_flow(m.buf, &in, &opts), &out),
+				 0);
+		assert_false(fm_flow_has(&out, type));
+		/* what was left out reads as zero, the rest as sent */
+		in.attrs &= ~(1ull << type);
+		switch (type) {
+		case FLOWMESH_FLOW_A_ID: in.id = 0; break;
+		case FLOWMESH_FLOW_A_STATE: in.state = 0; break;
+		case FLOWMESH_FLOW_A_TCP_FLAGS_TX: in.tcp_flags_tx = 0; break;
+		case FLOWMESH_FLOW_A_TCP_FLAGS_RX: in.tcp_flags_rx = 0; break;
+		case FLOWMESH_FLOW_A_RETRANSMITS: in.retransmits = 0; break;
+		case FLOWMESH_FLOW_A_RESETS: in.resets = 0; break;
+		case FLOWMESH_FLOW_A_ZERO_WINDOWS: in.zero_windows = 0; break;
+		case FLOWMESH_FLOW_A_RTT_HS_CLIENT: in.rtt_hs_client_us = 0; break;
+		case FLOWMESH_FLOW_A_RTT_HS_SERVER: in.rtt_hs_server_us = 0; break;
+		case FLOWMESH_FLOW_A_RTT:
+			memset(&in.rtt, 0, sizeof(in.rtt));
+			break;
+		case FLOWMESH_FLOW_A_RESPONSE:
+			memset(&in.response, 0, sizeof(in.response));
+			break;
+		}
+		assert_flow_equal(&out, &in);
+	}
+
+	/* a flow as the first version of the module sent it */
+	nlb_flow_v4(&in);
+	in.attrs = 0;
+	memset(&in.rtt, 0, sizeof(in.rtt));
+	memset(&in.response, 0, sizeof(in.response));
+	assert_int_equal(parse_copy(nlb_flow(m.buf, &in, NULL), &out), 0);
+	assert_int_equal(out.attrs, 0);
+	assert_int_equal(out.rtt.count, 0);
+	assert_false(out.rtt.has_hist);
 }
 
 static void test_flow_address_length(void **state)
@@ -178,6 +260,22 @@ static void test_flow_scalar_length(void **state)
 		{ FLOWMESH_FLOW_A_RX_PACKETS, 16 },
 		{ FLOWMESH_FLOW_A_FIRST_SEEN, 0 },
 		{ FLOWMESH_FLOW_A_LAST_SEEN, 4 },
+		{ FLOWMESH_FLOW_A_ID, 4 },
+		{ FLOWMESH_FLOW_A_ID, 16 },
+		{ FLOWMESH_FLOW_A_STATE, 0 },
+		{ FLOWMESH_FLOW_A_STATE, 4 },
+		{ FLOWMESH_FLOW_A_TCP_FLAGS_TX, 2 },
+		{ FLOWMESH_FLOW_A_TCP_FLAGS_RX, 4 },
+		{ FLOWMESH_FLOW_A_RETRANSMITS, 8 },
+		{ FLOWMESH_FLOW_A_RESETS, 2 },
+		{ FLOWMESH_FLOW_A_ZERO_WINDOWS, 1 },
+		{ FLOWMESH_FLOW_A_RTT_HS_CLIENT, 8 },
+		{ FLOWMESH_FLOW_A_RTT_HS_SERVER, 0 },
+		/* nests too short to be one, or not made of attributes */
+		{ FLOWMESH_FLOW_A_RTT, 2 },
+		{ FLOWMESH_FLOW_A_RTT, 8 },
+		{ FLOWMESH_FLOW_A_RESPONSE, 3 },
+		{ FLOWMESH_FLOW_A_RESPONSE, 6 },
 	};
 	struct fm_flow in;
 	size_t i;
@@ -201,9 +299,13 @@ static void test_flow_nested_flag_on_scalar(void **state)
 	uint16_t type;
 
 	(void)state;
-	nlb_flow_v6(&in);
+	nlb_flow_v4(&in);
 	for (type = FLOWMESH_FLOW_A_FAMILY; type <= FLOWMESH_FLOW_A_MAX; type++) {
 		struct nlb_opts opts = { .nested = type };
+
+		if (type == FLOWMESH_FLOW_A_RTT ||
+		    type == FLOWMESH_FLOW_A_RESPONSE)
+			continue;	/* nests already */
 
 		if (parse_spoiled(&in, &opts) != -EBADMSG)
 			fail_msg("attribute %u marked nested parsed", type);
@@ -337,6 +439,275 @@ static void test_flow_wrong_message(void **state)
 	assert_int_equal(parse_copy(nlh, &out), -EBADMSG);
 }
 
+/* Inside a latency nest: the count always, figures when there are samples. */
+static void test_flow_latency_nest(void **state)
+{
+	static const uint16_t figures[] = {
+		FLOWMESH_LAT_A_SUM_US, FLOWMESH_LAT_A_MIN_US,
+		FLOWMESH_LAT_A_MAX_US, FLOWMESH_LAT_A_LAST_US,
+	};
+	static const struct {
+		uint16_t type;
+		uint16_t len;
+	} bad[] = {
+		{ FLOWMESH_LAT_A_COUNT, 8 }, { FLOWMESH_LAT_A_SUM_US, 4 },
+		{ FLOWMESH_LAT_A_MIN_US, 2 }, { FLOWMESH_LAT_A_MAX_US, 8 },
+		{ FLOWMESH_LAT_A_LAST_US, 0 },
+		{ FLOWMESH_LAT_A_HIST, 60 }, { FLOWMESH_LAT_A_HIST, 68 },
+		{ FLOWMESH_LAT_A_HIST, 0 }, { FLOWMESH_LAT_A_HIST, 128 },
+	};
+	struct fm_flow in, out;
+	union nlb_msg m;
+	size_t i;
+
+	(void)state;
+	nlb_flow_v4(&in);
+	{
+		struct nlb_opts opts = { .inner_omit = FLOWMESH_LAT_A_COUNT };
+
+		assert_int_equal(parse_spoiled(&in, &opts), -EBADMSG);
+	}
+	for (i = 0; i < sizeof(figures) / sizeof(*figures); i++) {
+		struct nlb_opts opts = { .inner_omit = figures[i] };
+
+		/* with samples a figure is missing; without, none is needed */
+		assert_int_equal(parse_spoiled(&in, &opts), -EBADMSG);
+		nlb_flow_v6(&in);
+		assert_int_equal(in.rtt.count, 0);
+		opts.omit = FLOWMESH_FLOW_A_RESPONSE;
+		assert_int_equal(parse_copy(nlb_flow(m.buf, &in, &opts), &out),
+				 0);
+		nlb_flow_v4(&in);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct nlb_opts opts = { .inner_resize = bad[i].type,
+					 .inner_resize_len = bad[i].len };
+
+		if (parse_spoiled(&in, &opts) != -EBADMSG)
+			fail_msg("latency attribute %u with %u bytes parsed",
+				 bad[i].type, bad[i].len);
+	}
+	{
+		struct nlb_opts opts = { .inner_nested = FLOWMESH_LAT_A_COUNT };
+
+		assert_int_equal(parse_spoiled(&in, &opts), -EBADMSG);
+	}
+	/* no histogram is fine: it reads as absent */
+	{
+		struct nlb_opts opts = { .inner_omit = FLOWMESH_LAT_A_HIST };
+
+		assert_int_equal(parse_copy(nlb_flow(m.buf, &in, &opts), &out),
+				 0);
+		assert_false(out.rtt.has_hist);
+		assert_int_equal(out.rtt.count, 3);
+	}
+	/* unknown attributes and padding inside are skipped */
+	{
+		struct nlb_opts opts = { .inner_unknown = FLOWMESH_LAT_A_MAX + 1,
+					 .pad64 = true };
+
+		assert_int_equal(parse_copy(nlb_flow(m.buf, &in, &opts), &out),
+				 0);
+		assert_flow_equal(&out, &in);
+	}
+}
+
+static void test_flow_names(void **state)
+{
+	const char *names[8];
+	size_t n;
+
+	(void)state;
+	assert_string_equal(fm_state_name(FLOWMESH_STATE_OPEN), "open");
+	assert_string_equal(fm_state_name(FLOWMESH_STATE_ESTABLISHED),
+			    "established");
+	assert_string_equal(fm_state_name(FLOWMESH_STATE_CLOSING), "closing");
+	assert_string_equal(fm_state_name(FLOWMESH_STATE_CLOSED), "closed");
+	assert_null(fm_state_name(__FLOWMESH_STATE_MAX));
+	assert_null(fm_state_name(255));
+
+	assert_int_equal(fm_tcp_flag_names(0, names, 8), 0);
+	n = fm_tcp_flag_names(0x13, names, 8);	/* FIN SYN ACK */
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "SYN");
+	assert_string_equal(names[1], "ACK");
+	assert_string_equal(names[2], "FIN");
+	assert_int_equal(fm_tcp_flag_names(0xff, names, 8), 8);
+	assert_string_equal(names[7], "RST");
+	assert_int_equal(fm_tcp_flag_names(0xff, names, 2), 2);
+}
+
+static json_t *json_of(const struct fm_flow *f)
+{
+	json_t *obj = fm_flow_to_json(f);
+
+	assert_non_null(obj);
+	return obj;
+}
+
+/* TCP-only values are null on UDP flows, even if a kernel sent them. */
+static void test_flow_json_udp(void **state)
+{
+	static const char *const tcp_only[] = {
+		"tcp_flags_tx", "tcp_flags_rx", "retransmits", "resets",
+		"zero_windows", "rtt_handshake_client_us",
+		"rtt_handshake_server_us",
+	};
+	struct fm_flow f;
+	json_t *obj, *rtt;
+	size_t i;
+
+	(void)state;
+	nlb_flow_v4(&f);
+	f.proto = IPPROTO_UDP;
+	f.rtt_hs_client_us = f.rtt_hs_server_us = 0;
+	obj = json_of(&f);
+	for (i = 0; i < sizeof(tcp_only) / sizeof(*tcp_only); i++)
+		if (!json_is_null(json_object_get(obj, tcp_only[i])))
+			fail_msg("%s is not null on UDP", tcp_only[i]);
+	json_decref(obj);
+
+	/* no samples: counts of zero, null figures */
+	nlb_flow_v6(&f);
+	obj = json_of(&f);
+	rtt = json_object_get(obj, "rtt_us");
+	assert_int_equal(json_integer_value(json_object_get(rtt, "samples")), 0);
+	assert_true(json_is_null(json_object_get(rtt, "min")));
+	assert_true(json_is_null(json_object_get(rtt, "avg")));
+	assert_true(json_is_null(json_object_get(rtt, "max")));
+	assert_true(json_is_null(json_object_get(rtt, "last")));
+	assert_int_equal(json_array_size(json_object_get(rtt, "hist")),
+			 FLOWMESH_HIST_BUCKETS);
+	json_decref(obj);
+}
+
+static void test_flow_json_tcp(void **state)
+{
+	struct fm_flow f;
+	json_t *obj, *flags, *rtt, *resp;
+
+	(void)state;
+	nlb_flow_v4(&f);
+	obj = json_of(&f);
+	assert_int_equal(json_integer_value(json_object_get(obj, "id")), 1001);
+	assert_string_equal(json_string_value(json_object_get(obj, "state")),
+			    "established");
+	flags = json_object_get(obj, "tcp_flags_tx");
+	assert_int_equal(json_array_size(flags), 4);
+	assert_string_equal(json_string_value(json_array_get(flags, 0)), "SYN");
+	assert_string_equal(json_string_value(json_array_get(flags, 3)), "FIN");
+	assert_int_equal(json_integer_value(json_object_get(obj, "resets")), 0);
+	assert_int_equal(json_integer_value(json_object_get(obj,
+				"rtt_handshake_server_us")), 1200);
+	rtt = json_object_get(obj, "rtt_us");
+	/* 4501 / 3 = 1500.333... to the nanosecond */
+	assert_true(json_real_value(json_object_get(rtt, "avg")) > 1500.3329 &&
+		    json_real_value(json_object_get(rtt, "avg")) < 1500.3331);
+	assert_int_equal(json_integer_value(json_object_get(rtt, "min")), 1000);
+	assert_int_equal(json_integer_value(json_object_get(rtt, "samples")), 3);
+	resp = json_object_get(obj, "response_us");
+	assert_int_equal(json_integer_value(json_object_get(resp, "count")), 2);
+	assert_true(json_real_value(json_object_get(resp, "avg")) == 15000.0);
+	json_decref(obj);
+
+	/* absent or unknown: null */
+	f.attrs &= ~(1ull << FLOWMESH_FLOW_A_ID | 1ull << FLOWMESH_FLOW_A_RESETS |
+		     1ull << FLOWMESH_FLOW_A_TCP_FLAGS_RX);
+	f.state = 9;
+	f.rtt_hs_client_us = 0;
+	f.response.has_hist = false;
+	obj = json_of(&f);
+	assert_true(json_is_null(json_object_get(obj, "id")));
+	assert_true(json_is_null(json_object_get(obj, "state")));
+	assert_true(json_is_null(json_object_get(obj, "resets")));
+	assert_true(json_is_null(json_object_get(obj, "tcp_flags_rx")));
+	assert_true(json_is_null(json_object_get(obj,
+				"rtt_handshake_client_us")));
+	assert_true(json_is_null(json_object_get(
+		json_object_get(obj, "response_us"), "hist")));
+	/* flags present but none set: an empty list */
+	json_decref(obj);
+	f.tcp_flags_tx = 0;
+	obj = json_of(&f);
+	assert_true(json_is_array(json_object_get(obj, "tcp_flags_tx")));
+	assert_int_equal(json_array_size(json_object_get(obj, "tcp_flags_tx")),
+			 0);
+	json_decref(obj);
+}
+
+/* The filter goes to the kernel as one nest with what was asked for. */
+static void test_flow_filter_encoding(void **state)
+{
+	struct fm_flow_filter f = {
+		.netns_set = true, .netns = 4026531840u, .proto = IPPROTO_TCP,
+		.family = AF_INET6, .addr_len = 16, .port = 443,
+	};
+	const struct nlattr *tb[FLOWMESH_FILTER_A_MAX + 1] = { NULL };
+	union nlb_msg m;
+	struct nlmsghdr *nlh;
+	struct nlattr *attr, *nest = NULL;
+	int n = 0;
+
+	(void)state;
+	inet_pton(AF_INET6, "fd00::53", f.addr);
+	nlh = nlb_genl(m.buf, NLB_FAMILY_ID, 0, FLOWMESH_CMD_GET_FLOW);
+	assert_int_equal(fm_flow_filter_put(nlh, sizeof(m.buf), &f), 0);
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		nest = attr;
+		n++;
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(mnl_attr_get_type(nest), FLOWMESH_A_FILTER);
+	/* the kernel's strict validation wants the flag on nests */
+	assert_true(nest->nla_type & NLA_F_NESTED);
+	n = 0;
+	mnl_attr_for_each_nested(attr, nest) {
+		tb[mnl_attr_get_type(attr)] = attr;
+		n++;
+	}
+	assert_int_equal(n, 5);
+	assert_int_equal(mnl_attr_get_payload_len(tb[FLOWMESH_FILTER_A_NETNS]), 4);
+	assert_int_equal(mnl_attr_get_u32(tb[FLOWMESH_FILTER_A_NETNS]),
+			 4026531840u);
+	assert_int_equal(mnl_attr_get_payload_len(tb[FLOWMESH_FILTER_A_PROTO]), 1);
+	assert_int_equal(mnl_attr_get_u8(tb[FLOWMESH_FILTER_A_PROTO]),
+			 IPPROTO_TCP);
+	assert_int_equal(mnl_attr_get_u8(tb[FLOWMESH_FILTER_A_FAMILY]),
+			 AF_INET6);
+	assert_int_equal(mnl_attr_get_payload_len(tb[FLOWMESH_FILTER_A_ADDR]),
+			 16);
+	assert_memory_equal(mnl_attr_get_payload(tb[FLOWMESH_FILTER_A_ADDR]),
+			    f.addr, 16);
+	assert_int_equal(mnl_attr_get_payload_len(tb[FLOWMESH_FILTER_A_PORT]), 2);
+	assert_int_equal(mnl_attr_get_u16(tb[FLOWMESH_FILTER_A_PORT]), 443);
+
+	/* only what is set */
+	f = (struct fm_flow_filter){ .addr_len = 4, .addr = { 198, 18, 0, 1 } };
+	nlh = nlb_genl(m.buf, NLB_FAMILY_ID, 0, FLOWMESH_CMD_GET_FLOW);
+	assert_int_equal(fm_flow_filter_put(nlh, sizeof(m.buf), &f), 0);
+	nest = mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
+	n = 0;
+	mnl_attr_for_each_nested(attr, nest) {
+		assert_int_equal(mnl_attr_get_type(attr), FLOWMESH_FILTER_A_ADDR);
+		assert_int_equal(mnl_attr_get_payload_len(attr), 4);
+		n++;
+	}
+	assert_int_equal(n, 1);
+
+	/* nothing asked: no nest at all */
+	f = (struct fm_flow_filter){ 0 };
+	nlh = nlb_genl(m.buf, NLB_FAMILY_ID, 0, FLOWMESH_CMD_GET_FLOW);
+	assert_int_equal(fm_flow_filter_put(nlh, sizeof(m.buf), &f), 0);
+	assert_int_equal(fm_flow_filter_put(nlh, sizeof(m.buf), NULL), 0);
+	assert_int_equal(nlh->nlmsg_len, NLMSG_HDRLEN + GENL_HDRLEN);
+
+	/* no room: an error, and the request left as it was */
+	f.port = 80;
+	assert_int_equal(fm_flow_filter_put(nlh, nlh->nlmsg_len + 8, &f),
+			 -EMSGSIZE);
+	assert_int_equal(nlh->nlmsg_len, NLMSG_HDRLEN + GENL_HDRLEN);
+}
+
 static void test_flow_sort(void **state)
 {
 	struct fm_flows flows = { 0 };
@@ -405,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_flow_ipv6),
 		cmocka_unit_test(test_flow_pad_attributes),
 		cmocka_unit_test(test_flow_missing_attribute),
+		cmocka_unit_test(test_flow_optional_attributes),
 		cmocka_unit_test(test_flow_address_length),
 		cmocka_unit_test(test_flow_scalar_length),
 		cmocka_unit_test(test_flow_nested_flag_on_scalar),
@@ -413,6 +785,11 @@ int main(void)
 		cmocka_unit_test(test_flow_truncated),
 		cmocka_unit_test(test_flow_trailing_garbage),
 		cmocka_unit_test(test_flow_wrong_message),
+		cmocka_unit_test(test_flow_latency_nest),
+		cmocka_unit_test(test_flow_names),
+		cmocka_unit_test(test_flow_json_udp),
+		cmocka_unit_test(test_flow_json_tcp),
+		cmocka_unit_test(test_flow_filter_encoding),
 		cmocka_unit_test(test_flow_sort),
 		cmocka_unit_test(test_flow_list_grows),
 	};

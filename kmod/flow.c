@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-flow accounting on the packet path, and the event records a flow
+ * emits.  Everything a packet changes in its flow changes under the flow's
+ * lock; records are built there and queued after it is released.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+#include "flowmesh.h"
+
+static u32 flowmesh_tcp_retransmits(const struct flowmesh_tcp *tcp)
+{
+	return tcp->dir[FLOWMESH_DIR_TX].retrans +
+	       tcp->dir[FLOWMESH_DIR_RX].retrans;
+}
+
+static u32 flowmesh_tcp_resets(const struct flowmesh_tcp *tcp)
+{
+	return tcp->dir[FLOWMESH_DIR_TX].resets +
+	       tcp->dir[FLOWMESH_DIR_RX].resets;
+}
+
+static u32 flowmesh_tcp_zero_windows(const struct flowmesh_tcp *tcp)
+{
+	return tcp->dir[FLOWMESH_DIR_TX].zero_wins +
+	       tcp->dir[FLOWMESH_DIR_RX].zero_wins;
+}
+
+static void flowmesh_latency_record(const struct flowmesh_latency *l,
+				    u32 *count, u32 *max_us, u64 *sum_us)
+{
+	*count = l->count;
+	*max_us = l->max_us;
+	*sum_us = l->sum_us;
+}
+
+/* Fills @rec from @flow; caller holds the flow lock. */
+void flowmesh_flow_record(const struct flowmesh_flow *flow, u8 type,
+			  u32 value_us, u64 now_ns, struct flowmesh_record *rec)
+{
+	const struct flowmesh_key *key = &flow->key;
+	u8 client = flow->client_side, server = !client;
+	size_t alen = key->family == NFPROTO_IPV4 ? 4 : 16;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->flow_id = flow->id;
+	rec->time_ns = ktime_mono_to_real(ns_to_ktime(now_ns));
+	rec->tx_bytes = flow->dir[FLOWMESH_DIR_TX].bytes;
+	rec->tx_packets = flow->dir[FLOWMESH_DIR_TX].packets;
+	rec->rx_bytes = flow->dir[FLOWMESH_DIR_RX].bytes;
+	rec->rx_packets = flow->dir[FLOWMESH_DIR_RX].packets;
+	memcpy(rec->client, &key->addr[client], alen);
+	memcpy(rec->server, &key->addr[server], alen);
+	rec->netns = key->net->ns.inum;
+	rec->client_port = ntohs(key->port[client]);
+	rec->server_port = ntohs(key->port[server]);
+	rec->type = type;
+	rec->family = key->family == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	rec->proto = key->proto;
+	rec->state = flow->state;
+	rec->value_us = value_us;
+	flowmesh_latency_record(&flow->rtt, &rec->rtt_samples,
+				&rec->rtt_max_us, &rec->rtt_sum_us);
+	rec->rtt_min_us = flow->rtt.min_us;
+	flowmesh_latency_record(&flow->response, &rec->response_count,
+				&rec->response_max_us, &rec->response_sum_us);
+	if (key->proto == IPPROTO_TCP) {
+		const struct flowmesh_tcp *tcp = &flow->tcp;
+
+		rec->rtt_hs_client_us = tcp->hs_client_us;
+		rec->rtt_hs_server_us = tcp->hs_server_us;
+		rec->retransmits = flowmesh_tcp_retransmits(tcp);
+		rec->resets = flowmesh_tcp_resets(tcp);
+		rec->zero_windows = flowmesh_tcp_zero_windows(tcp);
+	}
+}
+
+/* Emits one record of @flow's current state; takes the flow lock. */
+void flowmesh_flow_emit(struct flowmesh_table *t, struct flowmesh_flow *flow,
+			u8 type, u64 now_ns)
+{
+	struct flowmesh_record rec;
+
+	spin_lock_bh(&flow->lock);
+	flowmesh_flow_record(flow, type, 0, now_ns, &rec);
+	flow->updated_ns = now_ns;
+	spin_unlock_bh(&flow->lock);
+	if (t->rings)
+		flowmesh_ring_put(t->rings, &rec);
+}
+
+void flowmesh_flow_packet(struct flowmesh_table *t,
+			  const struct flowmesh_config *cfg,
+			  const struct flowmesh_pkt *pkt, u64 now_ns)
+{
+	struct flowmesh_record recs[3];
+	struct flowmesh_counters *c;
+	struct flowmesh_flow *flow;
+	unsigned int nrec = 0, i;
+	enum flowmesh_dir dir;
+	bool created;
+	u32 us;
+
+	flow = flowmesh_table_add(t, pkt, now_ns, &created);
+	if (!flow)
+		return;
+	dir = pkt->src_side == flow->client_side ? FLOWMESH_DIR_TX :
+						    FLOWMESH_DIR_RX;
+
+	spin_lock_bh(&flow->lock);
+	c = &flow->dir[dir];
+	c->bytes += pkt->len;
+	c->packets++;
+	WRITE_ONCE(flow->last_ns, now_ns);
+	if (pkt->seg) {
+		bool rtt = flowmesh_tcp_track(&flow->tcp, dir, pkt->seg, now_ns,
+					      &us);
+
+		WRITE_ONCE(flow->state, flowmesh_tcp_state(&flow->tcp));
+		if (rtt) {
+			flowmesh_latency_add(&flow->rtt, us);
+			if (cfg->samples & FLOWMESH_SAMPLES_RTT)
+				flowmesh_flow_record(flow, FLOWMESH_REC_RTT, us,
+						     now_ns, &recs[nrec++]);
+		}
+	} else if (dir == FLOWMESH_DIR_RX &&
+		   flow->state == FLOWMESH_STATE_OPEN) {
+		WRITE_ONCE(flow->state, FLOWMESH_STATE_ESTABLISHED);
+	}
+	if (flowmesh_response_track(&flow->exchange, dir, pkt->payload, now_ns,
+				    &us)) {
+		flowmesh_latency_add(&flow->response, us);
+		if (cfg->samples & FLOWMESH_SAMPLES_RESPONSE)
+			flowmesh_flow_record(flow, FLOWMESH_REC_RESPONSE, us,
+					     now_ns, &recs[nrec++]);
+	}
+	if (created)
+		flowmesh_flow_record(flow, FLOWMESH_REC_OPEN, 0, now_ns,
+				     &recs[nrec++]);
+	spin_unlock_bh(&flow->lock);
+
+	for (i = 0; i < nrec && t->rings; i++)
+		flowmesh_ring_put(t->rings, &recs[i]);
+}

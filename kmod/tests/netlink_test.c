@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: what userspace sends is checked before it is used: the policies
+ * reject malformed settings and filters with a message, and a filter
+ * selects exactly the flows it names.
+ */
+#include <kunit/test.h>
+#include "config.h"
+#include "flow_table.h"
+#include "netlink.h"
+
+struct msg {
+	struct sk_buff *skb;
+	struct nlattr *nest;
+};
+
+static void msg_start(struct kunit *test, struct msg *m, int nest_type)
+{
+	m->skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->skb);
+	m->nest = nla_nest_start(m->skb, nest_type);
+	KUNIT_ASSERT_NOT_NULL(test, m->nest);
+}
+
+/* Parses the config nest against the policy; returns the error. */
+static int config_parse(struct kunit *test, struct msg *m,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWMESH_CONFIG_A_MAX + 1];
+	int err;
+
+	nla_nest_end(m->skb, m->nest);
+	err = nla_parse_nested(tb, FLOWMESH_CONFIG_A_MAX, m->nest,
+			       flowmesh_config_policy, extack);
+	kfree_skb(m->skb);
+	return err;
+}
+
+static void config_policy_accepts_valid(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	u16 ports[] = { 22, 9100 };
+	struct msg m;
+
+	msg_start(test, &m, FLOWMESH_A_CONFIG);
+	nla_put_u32(m.skb, FLOWMESH_CONFIG_A_MAX_FLOWS, 1000);
+	nla_put_u32(m.skb, FLOWMESH_CONFIG_A_RING_SIZE, 1024);
+	nla_put_u32(m.skb, FLOWMESH_CONFIG_A_TIMEOUT_UDP, 30);
+	nla_put_u32(m.skb, FLOWMESH_CONFIG_A_UPDATE_INTERVAL, 0);
+	nla_put_u32(m.skb, FLOWMESH_CONFIG_A_SAMPLES, FLOWMESH_SAMPLES_RTT);
+	nla_put(m.skb, FLOWMESH_CONFIG_A_SKIP_PORTS, sizeof(ports), ports);
+	KUNIT_EXPECT_EQ(test, config_parse(test, &m, &extack), 0);
+}
+
+struct bad_config {
+	const char *what;
+	int type;
+	u32 value;
+	int len;	/* bytes of value to send */
+};
+
+static const struct bad_config bad_configs[] = {
+	{ "ring_size below 16", FLOWMESH_CONFIG_A_RING_SIZE, 8, 4 },
+	{ "ring_size above 2^20", FLOWMESH_CONFIG_A_RING_SIZE, 1U << 21, 4 },
+	{ "max_flows below 16", FLOWMESH_CONFIG_A_MAX_FLOWS, 1, 4 },
+	{ "timeout of zero", FLOWMESH_CONFIG_A_TIMEOUT_TCP_OPEN, 0, 4 },
+	{ "timeout over 30 days", FLOWMESH_CONFIG_A_TIMEOUT_UDP, 2592001, 4 },
+	{ "update_interval over a day", FLOWMESH_CONFIG_A_UPDATE_INTERVAL,
+	  86401, 4 },
+	{ "unknown sample bit", FLOWMESH_CONFIG_A_SAMPLES, 1U << 7, 4 },
+	{ "u32 sent as u16", FLOWMESH_CONFIG_A_RING_SIZE, 64, 2 },
+	{ "unknown attribute", FLOWMESH_CONFIG_A_MAX + 1, 1, 4 },
+};
+
+static void config_policy_rejects_malformed(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_configs); i++) {
+		const struct bad_config *b = &bad_configs[i];
+		struct netlink_ext_ack extack = {};
+		struct msg m;
+
+		msg_start(test, &m, FLOWMESH_A_CONFIG);
+		nla_put(m.skb, b->type, b->len, &b->value);
+		KUNIT_EXPECT_LT_MSG(test, config_parse(test, &m, &extack), 0,
+				    "%s accepted", b->what);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, extack._msg,
+					  "%s: no message", b->what);
+	}
+}
+
+static void config_policy_rejects_too_many_ports(struct kunit *test)
+{
+	u16 ports[FLOWMESH_MAX_PORTS + 1] = {};
+	struct netlink_ext_ack extack = {};
+	struct msg m;
+
+	msg_start(test, &m, FLOWMESH_A_CONFIG);
+	nla_put(m.skb, FLOWMESH_CONFIG_A_SKIP_PORTS, sizeof(ports), ports);
+	KUNIT_EXPECT_LT(test, config_parse(test, &m, &extack), 0);
+}
+
+static void top_policy_rejects_kernel_only_attrs(struct kunit *test)
+{
+	struct nlattr *tb[FLOWMESH_A_MAX + 1];
+	struct netlink_ext_ack extack = {};
+	struct sk_buff *skb = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	nla_put(skb, FLOWMESH_A_RECORDS, 8, "01234567");
+	err = nla_parse(tb, FLOWMESH_A_MAX, (struct nlattr *)skb->data,
+			skb->len, flowmesh_policy, &extack);
+	kfree_skb(skb);
+	KUNIT_EXPECT_LT(test, err, 0);
+}
+
+/* Parses a filter nest; returns the error. */
+static int filter_of(struct kunit *test, struct msg *m,
+		     struct flowmesh_filter *f, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	nla_nest_end(m->skb, m->nest);
+	memset(f, 0, sizeof(*f));
+	err = flowmesh_filter_parse(f, m->nest, extack);
+	kfree_skb(m->skb);
+	return err;
+}
+
+static void filter_rejects_malformed(struct kunit *test)
+{
+	struct netlink_ext_ack extack = {};
+	struct flowmesh_filter f;
+	u8 five[5] = {};
+	struct msg m;
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_u8(m.skb, FLOWMESH_FILTER_A_PROTO, IPPROTO_ICMP);
+	KUNIT_EXPECT_EQ(test, filter_of(test, &m, &f, &extack), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put(m.skb, FLOWMESH_FILTER_A_ADDR, sizeof(five), five);
+	KUNIT_EXPECT_LT(test, filter_of(test, &m, &f, &extack), 0);
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_u8(m.skb, FLOWMESH_FILTER_A_FAMILY, AF_INET6);
+	nla_put_in_addr(m.skb, FLOWMESH_FILTER_A_ADDR, htonl(0xc6120001));
+	KUNIT_EXPECT_EQ(test, filter_of(test, &m, &f, &extack), -EINVAL);
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_u16(m.skb, FLOWMESH_FILTER_A_PORT, 0);
+	KUNIT_EXPECT_LT(test, filter_of(test, &m, &f, &extack), 0);
+}
+
+static void filter_selects_named_flows(struct kunit *test)
+{
+	union nf_inet_addr a = { .ip = htonl(0xc6120001) };
+	union nf_inet_addr b = { .ip = htonl(0xc6120002) };
+	union nf_inet_addr c = { .ip = htonl(0xc6120003) };
+	struct netlink_ext_ack extack = {};
+	struct flowmesh_flow ab = {}, cb = {};
+	struct flowmesh_filter f;
+	struct msg m;
+	u8 side;
+
+	flowmesh_key_init(&ab.key, &side, &init_net, NFPROTO_IPV4, IPPROTO_TCP,
+			  &a, htons(40000), &b, htons(80));
+	flowmesh_key_init(&cb.key, &side, &init_net, NFPROTO_IPV4, IPPROTO_UDP,
+			  &c, htons(5353), &b, htons(53));
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_in_addr(m.skb, FLOWMESH_FILTER_A_ADDR, a.ip);
+	KUNIT_ASSERT_EQ(test, filter_of(test, &m, &f, &extack), 0);
+	KUNIT_EXPECT_TRUE(test, flowmesh_filter_match(&f, &ab));
+	KUNIT_EXPECT_FALSE(test, flowmesh_filter_match(&f, &cb));
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_u16(m.skb, FLOWMESH_FILTER_A_PORT, 53);
+	nla_put_u8(m.skb, FLOWMESH_FILTER_A_PROTO, IPPROTO_UDP);
+	KUNIT_ASSERT_EQ(test, filter_of(test, &m, &f, &extack), 0);
+	KUNIT_EXPECT_FALSE(test, flowmesh_filter_match(&f, &ab));
+	KUNIT_EXPECT_TRUE(test, flowmesh_filter_match(&f, &cb));
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_u32(m.skb, FLOWMESH_FILTER_A_NETNS, init_net.ns.inum + 1);
+	KUNIT_ASSERT_EQ(test, filter_of(test, &m, &f, &extack), 0);
+	KUNIT_EXPECT_FALSE(test, flowmesh_filter_match(&f, &ab));
+
+	msg_start(test, &m, FLOWMESH_A_FILTER);
+	nla_put_u8(m.skb, FLOWMESH_FILTER_A_FAMILY, AF_INET6);
+	KUNIT_ASSERT_EQ(test, filter_of(test, &m, &f, &extack), 0);
+	KUNIT_EXPECT_FALSE(test, flowmesh_filter_match(&f, &ab));
+}
+
+static struct kunit_case netlink_cases[] = {
+	KUNIT_CASE(config_policy_accepts_valid),
+	KUNIT_CASE(config_policy_rejects_malformed),
+	KUNIT_CASE(config_policy_rejects_too_many_ports),
+	KUNIT_CASE(top_policy_rejects_kernel_only_attrs),
+	KUNIT_CASE(filter_rejects_malformed),
+	KUNIT_CASE(filter_selects_named_flows),
+	{}
+};
+
+static struct kunit_suite netlink_suite = {
+	.name = "flowmesh_netlink",
+	.test_cases = netlink_cases,
+};
+
+kunit_test_suite(netlink_suite);
