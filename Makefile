@@ -18,7 +18,7 @@ E2E ?=
 
 AGENT := $(MAKE) -C agent O=$(BUILD) FLOWMESH_VERSION=$(VERSION)
 
-.PHONY: all module userspace install dkms-install setup setup-test \
+.PHONY: all module userspace install dkms-install setup setup-test setup-bench \
 	unit kunit stress lint e2e check demo bench clean
 
 all: module userspace
@@ -45,6 +45,9 @@ setup:
 setup-test:
 	@tools/setup all
 
+setup-bench:
+	@tools/setup bench
+
 unit: setup
 	+$(AGENT) unit
 
@@ -65,11 +68,7 @@ kunit: setup-test
 # script's loads) under tests/uml/stress.sh in the same UML debug kernel.
 stress: setup-test
 	@$(call uml_module,$(BUILD)/uml-stress,) && \
-	rc=0 && out=$$(FLOWMESH_KUNIT_TIMEOUT=600 tools/kunit/run \
-		--script tests/uml/stress.sh $(BUILD)/uml-stress/flowmesh.ko) || rc=$$?; \
-	echo "$$out" | awk -v rc=$$rc '/^kunit: [0-9]+ passed, [0-9]+ failed$$/ { \
-		f = $$4 + (rc && !$$4); print "stress: " $$2 " passed, " f " failed"; next } 1'; \
-	exit $$rc
+	tools/kunit/stress $(BUILD)/uml-stress/flowmesh.ko
 
 lint: setup-test
 	tools/lint
@@ -84,7 +83,7 @@ check: setup-test userspace
 # Speed and memory side by side in one guest (docs/bench.md). 6.1 only:
 # bookworm's ipt-netflow, the peer compared against, does not build for 6.12.
 BENCH_KERNEL := 6.1
-bench: setup-test userspace
+bench: setup-bench userspace
 	tools/dkms-install $$(tools/vm/kernel $(BENCH_KERNEL))
 	@kver=$$(tools/vm/kernel $(BENCH_KERNEL)) && \
 	v=$$(dpkg-query -W -f='$${Version}' iptables-netflow-dkms | sed 's/-[^-]*$$//') && \

@@ -73,6 +73,21 @@ int cli_usage_error(const char *verb, const char *reason)
 	return CLI_EXIT_USAGE;
 }
 
+int cli_parsed(enum cli_parse parsed, const char *verb,
+	       void (*help)(FILE *out), const char *reason)
+{
+	switch (parsed) {
+	case CLI_PARSE_HELP:
+		help(stdout);
+		return CLI_EXIT_OK;
+	case CLI_PARSE_BAD:
+		return cli_usage_error(verb, reason);
+	case CLI_PARSE_OK:
+		break;
+	}
+	return -1;
+}
+
 int cli_connect(struct fm_nl *nl)
 {
 	int err;

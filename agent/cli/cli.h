@@ -45,6 +45,12 @@ int cli_parse_format(const char *arg, enum cli_format *format);
 int cli_parse_u32(const char *arg, uint32_t *value);
 void cli_bad_option(int c, char **argv, char *err, size_t errlen);
 int cli_usage_error(const char *verb, const char *reason);
+/*
+ * What a verb does once its arguments are parsed: prints its help or the
+ * usage error and returns the exit code, or returns -1 to carry on.
+ */
+int cli_parsed(enum cli_parse parsed, const char *verb,
+	       void (*help)(FILE *out), const char *reason);
 int cli_connect(struct fm_nl *nl);
 int cli_report_family(int err, uint32_t kernel_version);
 int cli_report(int err, const char *doing);

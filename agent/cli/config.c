@@ -217,15 +217,11 @@ int config_main(int argc, char **argv)
 	struct fm_nl nl;
 	int ret, err;
 
-	switch (config_parse_args(argc, argv, &opts, reason, sizeof(reason))) {
-	case CLI_PARSE_HELP:
-		config_help(stdout);
-		return CLI_EXIT_OK;
-	case CLI_PARSE_BAD:
-		return cli_usage_error("config", reason);
-	case CLI_PARSE_OK:
-		break;
-	}
+	ret = cli_parsed(config_parse_args(argc, argv, &opts, reason,
+					   sizeof(reason)),
+			 "config", config_help, reason);
+	if (ret >= 0)
+		return ret;
 
 	ret = cli_connect(&nl);
 	if (ret)

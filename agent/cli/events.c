@@ -525,15 +525,11 @@ int events_main(int argc, char **argv)
 	struct fm_nl nl;
 	int ret, err;
 
-	switch (events_parse_args(argc, argv, &opts, reason, sizeof(reason))) {
-	case CLI_PARSE_HELP:
-		events_help(stdout);
-		return CLI_EXIT_OK;
-	case CLI_PARSE_BAD:
-		return cli_usage_error("events", reason);
-	case CLI_PARSE_OK:
-		break;
-	}
+	ret = cli_parsed(events_parse_args(argc, argv, &opts, reason,
+					   sizeof(reason)),
+			 "events", events_help, reason);
+	if (ret >= 0)
+		return ret;
 
 	ret = cli_connect(&nl);
 	if (ret)

@@ -507,15 +507,11 @@ int flows_main(int argc, char **argv)
 	struct fm_nl nl;
 	int ret, err;
 
-	switch (flows_parse_args(argc, argv, &opts, reason, sizeof(reason))) {
-	case CLI_PARSE_HELP:
-		flows_help(stdout);
-		return CLI_EXIT_OK;
-	case CLI_PARSE_BAD:
-		return cli_usage_error("flows", reason);
-	case CLI_PARSE_OK:
-		break;
-	}
+	ret = cli_parsed(flows_parse_args(argc, argv, &opts, reason,
+					   sizeof(reason)),
+			 "flows", flows_help, reason);
+	if (ret >= 0)
+		return ret;
 
 	ret = cli_connect(&nl);
 	if (ret)

@@ -251,15 +251,11 @@ int status_main(int argc, char **argv)
 	struct fm_nl nl;
 	int ret, err;
 
-	switch (status_parse_args(argc, argv, &opts, reason, sizeof(reason))) {
-	case CLI_PARSE_HELP:
-		status_help(stdout);
-		return CLI_EXIT_OK;
-	case CLI_PARSE_BAD:
-		return cli_usage_error("status", reason);
-	case CLI_PARSE_OK:
-		break;
-	}
+	ret = cli_parsed(status_parse_args(argc, argv, &opts, reason,
+					   sizeof(reason)),
+			 "status", status_help, reason);
+	if (ret >= 0)
+		return ret;
 
 	ret = cli_connect(&nl);
 	if (ret)
