@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/log2.h>
+#include "config.h"
 #include "flow_table.h"
 
 static spinlock_t *flowmesh_bucket_lock(struct flowmesh_table *t,
@@ -249,25 +250,44 @@ struct flowmesh_flow *flowmesh_table_add(struct flowmesh_table *t,
 	return flowmesh_table_insert(t, pkt, bucket, now_ns, created);
 }
 
-struct flowmesh_idle_arg {
+struct flowmesh_gc_arg {
+	struct flowmesh_table *t;
+	const struct flowmesh_timeouts *timeouts;
 	u64 now_ns;
-	u64 idle_ns;
 };
 
-static bool flowmesh_visit_idle(struct flowmesh_flow *flow, void *arg)
+/* Expires an idle flow, or emits an UPDATE record for an active one. */
+static bool flowmesh_gc_visit(struct flowmesh_flow *flow, void *arg)
 {
-	const struct flowmesh_idle_arg *idle = arg;
+	const struct flowmesh_gc_arg *gc = arg;
+	u64 last = READ_ONCE(flow->last_ns), updated, interval;
+	u32 timeout;
 
-	/* last_ns is read without the flow lock: a stale value only delays. */
-	return READ_ONCE(flow->last_ns) + idle->idle_ns <= idle->now_ns;
+	/* Read without the flow lock: a stale value only delays. */
+	timeout = flowmesh_timeout(gc->timeouts, flow->key.proto,
+				   READ_ONCE(flow->state));
+	if (last + (u64)timeout * NSEC_PER_SEC <= gc->now_ns)
+		return true;
+	interval = (u64)gc->timeouts->update_interval * NSEC_PER_SEC;
+	updated = READ_ONCE(flow->updated_ns);
+	if (interval && last > updated && gc->now_ns - updated >= interval)
+		flowmesh_flow_emit(gc->t, flow, FLOWMESH_REC_UPDATE, gc->now_ns);
+	return false;
 }
 
-/* Removes flows idle for @idle_ns; the module's GC has per-state timeouts. */
-unsigned int flowmesh_table_expire(struct flowmesh_table *t, u64 now_ns,
-				   u64 idle_ns)
+/*
+ * One pass of the table's garbage collector: flows idle for their state's
+ * timeout leave (counted expired), active ones get their periodic UPDATE.
+ * Returns how many expired.  Process context.
+ */
+unsigned int flowmesh_table_gc(struct flowmesh_table *t,
+			       const struct flowmesh_timeouts *timeouts,
+			       u64 now_ns)
 {
-	struct flowmesh_idle_arg arg = { .now_ns = now_ns, .idle_ns = idle_ns };
-	unsigned int n = flowmesh_table_scan(t, flowmesh_visit_idle, &arg);
+	struct flowmesh_gc_arg arg = {
+		.t = t, .timeouts = timeouts, .now_ns = now_ns,
+	};
+	unsigned int n = flowmesh_table_scan(t, flowmesh_gc_visit, &arg);
 
 	this_cpu_add(t->stats->expired, n);
 	return n;

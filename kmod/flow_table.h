@@ -12,6 +12,7 @@
 #include "flow.h"
 
 struct flowmesh_rings;
+struct flowmesh_timeouts;
 
 struct flowmesh_stats {
 	u64 created;
@@ -52,8 +53,9 @@ unsigned int flowmesh_table_scan(struct flowmesh_table *t,
 				 bool (*visit)(struct flowmesh_flow *flow,
 					       void *arg),
 				 void *arg);
-unsigned int flowmesh_table_expire(struct flowmesh_table *t, u64 now_ns,
-				   u64 idle_ns);
+unsigned int flowmesh_table_gc(struct flowmesh_table *t,
+			       const struct flowmesh_timeouts *timeouts,
+			       u64 now_ns);
 unsigned int flowmesh_table_flush_net(struct flowmesh_table *t,
 				      const struct net *net);
 void flowmesh_table_stats(struct flowmesh_table *t,

@@ -49,22 +49,26 @@ static unsigned int flowmesh_account(struct sk_buff *skb,
 	const __be16 *ports;
 	__be16 portbuf[2];
 
-	ports = skb_header_pointer(skb, thoff, sizeof(portbuf), portbuf);
-	if (!ports || flowmesh_config_skips(cfg, ports[0], ports[1]))
-		goto skip;
+	/* TCP's ports come with the header it parses anyway. */
 	if (proto == IPPROTO_TCP) {
 		if (flowmesh_tcp_parse(skb, thoff, skb->len, &seg))
 			goto skip;
+		portbuf[0] = seg.source;
+		portbuf[1] = seg.dest;
+		ports = portbuf;
 		pkt.seg = &seg;
 		pkt.payload = seg.payload;
 	} else if (proto == IPPROTO_UDP) {
-		if (skb->len < thoff + sizeof(struct udphdr))
+		ports = skb_header_pointer(skb, thoff, sizeof(portbuf), portbuf);
+		if (!ports || skb->len < thoff + sizeof(struct udphdr))
 			goto skip;
 		pkt.seg = NULL;
 		pkt.payload = skb->len - thoff - sizeof(struct udphdr);
 	} else {
 		goto skip;
 	}
+	if (flowmesh_config_skips(cfg, ports[0], ports[1]))
+		goto skip;
 
 	flowmesh_key_init(&pkt.key, &pkt.src_side, state->net, family, proto,
 			  saddr, ports[0], daddr, ports[1]);

@@ -31,40 +31,15 @@ struct flowmesh_rings flowmesh_rings;
 static void flowmesh_gc(struct work_struct *work);
 static DECLARE_DELAYED_WORK(flowmesh_gc_work, flowmesh_gc);
 
-struct flowmesh_gc_arg {
-	struct flowmesh_timeouts timeouts;
-	u64 now_ns;
-};
-
-/* Expires idle flows and emits UPDATE records for active ones. */
-static bool flowmesh_gc_visit(struct flowmesh_flow *flow, void *arg)
-{
-	const struct flowmesh_gc_arg *gc = arg;
-	u64 last = READ_ONCE(flow->last_ns), updated, interval;
-	u32 timeout;
-
-	timeout = flowmesh_timeout(&gc->timeouts, flow->key.proto,
-				   READ_ONCE(flow->state));
-	if (last + (u64)timeout * NSEC_PER_SEC <= gc->now_ns)
-		return true;
-	interval = (u64)gc->timeouts.update_interval * NSEC_PER_SEC;
-	updated = READ_ONCE(flow->updated_ns);
-	if (interval && last > updated && gc->now_ns - updated >= interval)
-		flowmesh_flow_emit(&flowmesh_flows, flow, FLOWMESH_REC_UPDATE,
-				   gc->now_ns);
-	return false;
-}
-
 static void flowmesh_gc(struct work_struct *work)
 {
-	struct flowmesh_gc_arg arg = { .now_ns = ktime_get_ns() };
-	unsigned int expired;
+	struct flowmesh_timeouts timeouts;
 
+	/* A copy: the scan sleeps, and the config may be replaced meanwhile. */
 	rcu_read_lock();
-	arg.timeouts = flowmesh_config_get()->timeouts;
+	timeouts = flowmesh_config_get()->timeouts;
 	rcu_read_unlock();
-	expired = flowmesh_table_scan(&flowmesh_flows, flowmesh_gc_visit, &arg);
-	this_cpu_add(flowmesh_flows.stats->expired, expired);
+	flowmesh_table_gc(&flowmesh_flows, &timeouts, ktime_get_ns());
 	queue_delayed_work(system_power_efficient_wq, &flowmesh_gc_work,
 			   FLOWMESH_GC_INTERVAL);
 }

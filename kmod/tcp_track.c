@@ -104,6 +104,8 @@ int flowmesh_tcp_parse(const struct sk_buff *skb, unsigned int thoff,
 	if (hlen < sizeof(_th) || hlen > payload_end - thoff)
 		return -EINVAL;
 
+	seg->source = th->source;
+	seg->dest = th->dest;
 	seg->seq = ntohl(th->seq);
 	seg->ack_seq = ntohl(th->ack_seq);
 	seg->payload = payload_end - thoff - hlen;

@@ -17,6 +17,7 @@ struct sk_buff;
 
 /* The fields of one TCP segment the tracker needs. */
 struct flowmesh_tcp_seg {
+	__be16 source, dest;	/* ports, as on the wire */
 	u32 seq, ack_seq;	/* host order */
 	u32 payload;		/* TCP payload bytes */
 	u16 window;		/* raw window field (unscaled) */

@@ -182,6 +182,24 @@ static void table_every_flow_found(struct kunit *test)
 	rcu_read_unlock();
 }
 
+#define SEC 1000000000ULL
+
+static struct flowmesh_flow *find(struct flowmesh_table *t,
+				  const struct flowmesh_pkt *p);
+static unsigned int take_all(struct table_ctx *ctx, struct flowmesh_record *out,
+			     unsigned int max);
+
+static const struct flowmesh_timeouts test_timeouts = {
+	.tcp = {
+		[FLOWMESH_STATE_OPEN] = 60,
+		[FLOWMESH_STATE_ESTABLISHED] = 7200,
+		[FLOWMESH_STATE_CLOSING] = 120,
+		[FLOWMESH_STATE_CLOSED] = 10,
+	},
+	.udp = 5,
+	.update_interval = 0,
+};
+
 static void table_expires_idle_flows(struct kunit *test)
 {
 	struct flowmesh_table *t = test->priv;
@@ -191,9 +209,10 @@ static void table_expires_idle_flows(struct kunit *test)
 					   SERVER, 4, 10);
 	struct flowmesh_stats s;
 
-	account(t, &old, 100);
-	account(t, &fresh, 900);
-	KUNIT_EXPECT_EQ(test, flowmesh_table_expire(t, 1000, 500), 1U);
+	account(t, &old, 1 * SEC);
+	account(t, &fresh, 9 * SEC);
+	KUNIT_EXPECT_EQ(test, flowmesh_table_gc(t, &test_timeouts, 10 * SEC),
+			1U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 1);
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, flowmesh_table_lookup(t, &old.key));
@@ -203,7 +222,59 @@ static void table_expires_idle_flows(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.expired, 1ULL);
 
 	/* A slot freed by expiry takes a new flow. */
-	KUNIT_EXPECT_TRUE(test, account(t, &old, 1100));
+	KUNIT_EXPECT_TRUE(test, account(t, &old, 11 * SEC));
+}
+
+static void table_timeout_follows_tcp_state(struct kunit *test)
+{
+	struct flowmesh_table *t = test->priv;
+	struct flowmesh_pkt up = pkt_v4(&init_net, IPPROTO_TCP, CLIENT, 1,
+					SERVER, 2, 60);
+	struct flowmesh_pkt done = pkt_v4(&init_net, IPPROTO_TCP, CLIENT, 3,
+					  SERVER, 4, 60);
+
+	account(t, &up, 0);
+	account(t, &done, 0);
+	WRITE_ONCE(find(t, &up)->state, FLOWMESH_STATE_ESTABLISHED);
+	WRITE_ONCE(find(t, &done)->state, FLOWMESH_STATE_CLOSED);
+	/* 11 s idle: past the closed timeout, far from the established one. */
+	KUNIT_EXPECT_EQ(test, flowmesh_table_gc(t, &test_timeouts, 11 * SEC),
+			1U);
+	KUNIT_EXPECT_NOT_NULL(test, find(t, &up));
+	KUNIT_EXPECT_NULL(test, find(t, &done));
+	KUNIT_EXPECT_EQ(test, flowmesh_table_gc(t, &test_timeouts, 7201 * SEC),
+			1U);
+	KUNIT_EXPECT_NULL(test, find(t, &up));
+}
+
+static void table_gc_emits_updates_for_active_flows(struct kunit *test)
+{
+	struct table_ctx *ctx = test->priv;
+	struct flowmesh_timeouts timeouts = test_timeouts;
+	struct flowmesh_pkt idle = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 1,
+					  SERVER, 2, 10);
+	struct flowmesh_pkt busy = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 3,
+					  SERVER, 4, 10);
+	struct flowmesh_record *recs = kunit_kcalloc(test, 8, sizeof(*recs),
+						       GFP_KERNEL);
+	unsigned int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, recs);
+	timeouts.udp = 600;
+	timeouts.update_interval = 10;
+	account(&ctx->table, &idle, 0);
+	account(&ctx->table, &busy, 0);
+	account(&ctx->table, &busy, 4 * SEC);
+	KUNIT_ASSERT_EQ(test, take_all(ctx, recs, 8), 2U);	/* the opens */
+	/* Only the flow with packets since its last record gets an update. */
+	flowmesh_table_gc(&ctx->table, &timeouts, 11 * SEC);
+	n = take_all(ctx, recs, 8);
+	KUNIT_ASSERT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, recs[0].type, FLOWMESH_REC_UPDATE);
+	KUNIT_EXPECT_EQ(test, recs[0].tx_packets, 2ULL);
+	/* Nothing new since: no second update. */
+	flowmesh_table_gc(&ctx->table, &timeouts, 30 * SEC);
+	KUNIT_EXPECT_EQ(test, take_all(ctx, recs, 8), 0U);
 }
 
 static void table_flush_net_removes_only_that_net(struct kunit *test)
@@ -391,6 +462,8 @@ static struct kunit_case flow_table_cases[] = {
 	KUNIT_CASE(table_full_is_counted),
 	KUNIT_CASE(table_every_flow_found),
 	KUNIT_CASE(table_expires_idle_flows),
+	KUNIT_CASE(table_timeout_follows_tcp_state),
+	KUNIT_CASE(table_gc_emits_updates_for_active_flows),
 	KUNIT_CASE(table_flush_net_removes_only_that_net),
 	KUNIT_CASE(table_evicts_closed_flow_when_full),
 	KUNIT_CASE(flow_udp_exchange_records),

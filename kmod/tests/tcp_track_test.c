@@ -827,6 +827,8 @@ static void parse_skb(struct kunit *test)
 	skb = build_skb_split(test, buf, len, min(c->head, len), c->split);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	KUNIT_EXPECT_EQ(test, flowmesh_tcp_parse(skb, THOFF, len, &seg), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(seg.source), 40000);
+	KUNIT_EXPECT_EQ(test, ntohs(seg.dest), 80);
 	KUNIT_EXPECT_EQ(test, seg.seq, 0x01020304U);
 	KUNIT_EXPECT_EQ(test, seg.ack_seq, 0xa0b0c0d0U);
 	KUNIT_EXPECT_EQ(test, seg.payload, (u32)PAYLOAD);
