@@ -1,11 +1,12 @@
 # flowmesh: kernel module (flowmesh.ko), agent and CLI (flowmesh).
 #
 #   make                 module for KVER/KDIR (when its headers exist) + CLI
-#   make install         CLI into $(DESTDIR)$(PREFIX)/sbin
+#   make install         CLI and flowmeshd into $(DESTDIR)$(PREFIX)/sbin, the
+#                        systemd unit into $(DESTDIR)/lib/systemd/system
 #   make dkms-install    module through DKMS for KVER (default: running kernel)
 #   make demo            boot Debian's kernel in qemu and show flowmesh at work
 #   make check           lint + unit + kunit + e2e on 6.1 and 6.12
-#   make unit | kunit | stress | lint | e2e [KERNEL=6.1|6.12] [E2E=name]
+#   make unit | agent-tests | fuzz | kunit | stress | lint | e2e [KERNEL=6.1|6.12] [E2E=name]
 #   make bench           speed and memory, side by side, in one 6.1 guest
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KVER ?= $(shell uname -r)
@@ -19,7 +20,7 @@ E2E ?=
 AGENT := $(MAKE) -C agent O=$(BUILD) FLOWMESH_VERSION=$(VERSION)
 
 .PHONY: all module userspace install dkms-install setup setup-test setup-bench \
-	unit kunit stress lint e2e check demo bench clean
+	unit agent-tests fuzz kunit stress lint e2e check demo bench clean
 
 all: module userspace
 
@@ -35,6 +36,9 @@ userspace: setup
 
 install: userspace
 	install -D -m 0755 $(BUILD)/flowmesh $(DESTDIR)$(PREFIX)/sbin/flowmesh
+	install -D -m 0755 $(BUILD)/flowmeshd $(DESTDIR)$(PREFIX)/sbin/flowmeshd
+	install -D -m 0644 agent/flowmeshd.service \
+		$(DESTDIR)/lib/systemd/system/flowmeshd.service
 
 dkms-install: setup
 	tools/dkms-install $(KVER)
@@ -50,6 +54,14 @@ setup-bench:
 
 unit: setup
 	+$(AGENT) unit
+
+agent-tests: setup-test
+	+$(AGENT) agent-tests
+
+# Every libFuzzer target for FUZZ_SECONDS each; make check runs 10 s each.
+FUZZ_SECONDS ?= 300
+fuzz: setup-test
+	+$(AGENT) fuzz-run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # $(call uml_module,DIR,MAKE ARGS): the module built in DIR for the cached
 # UML kernel, from a clean copy of the sources.
@@ -91,6 +103,7 @@ bench: setup-bench userspace
 		dkms install -m ipt-netflow -v $$v -k $$kver; fi
 	tools/vm/run --kernel $(BENCH_KERNEL) --timeout 1500 \
 		--cmd $(CURDIR)/tools/bench/run-guest
+	tools/bench/agent $(BUILD)
 
 demo: setup-test userspace
 	tools/dkms-install $$(tools/vm/kernel $(KERNEL))

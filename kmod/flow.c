@@ -61,14 +61,16 @@ void flowmesh_flow_record(const struct flowmesh_flow *flow, u8 type,
 	rec->proto = key->proto;
 	rec->state = flow->state;
 	rec->value_us = value_us;
-	flowmesh_latency_record(&flow->rtt, &rec->rtt_samples,
-				&rec->rtt_max_us, &rec->rtt_sum_us);
-	rec->rtt_min_us = flow->rtt.min_us;
 	flowmesh_latency_record(&flow->response, &rec->response_count,
 				&rec->response_max_us, &rec->response_sum_us);
+	/* Only TCP measures RTT: a UDP record keeps zero there. */
 	if (key->proto == IPPROTO_TCP) {
-		const struct flowmesh_tcp *tcp = &flow->tcp;
+		const struct flowmesh_tcp_flow *tf = flowmesh_tcp_flow_const(flow);
+		const struct flowmesh_tcp *tcp = &tf->tcp;
 
+		flowmesh_latency_record(&tf->rtt, &rec->rtt_samples,
+					&rec->rtt_max_us, &rec->rtt_sum_us);
+		rec->rtt_min_us = tf->rtt.min_us;
 		rec->rtt_hs_client_us = tcp->hs_client_us;
 		rec->rtt_hs_server_us = tcp->hs_server_us;
 		rec->retransmits = flowmesh_tcp_retransmits(tcp);
@@ -115,12 +117,13 @@ void flowmesh_flow_packet(struct flowmesh_table *t,
 	c->packets++;
 	WRITE_ONCE(flow->last_ns, now_ns);
 	if (pkt->seg) {
-		bool rtt = flowmesh_tcp_track(&flow->tcp, dir, pkt->seg, now_ns,
+		struct flowmesh_tcp_flow *tf = flowmesh_tcp_flow(flow);
+		bool rtt = flowmesh_tcp_track(&tf->tcp, dir, pkt->seg, now_ns,
 					      &us);
 
-		WRITE_ONCE(flow->state, flowmesh_tcp_state(&flow->tcp));
+		WRITE_ONCE(flow->state, flowmesh_tcp_state(&tf->tcp));
 		if (rtt) {
-			flowmesh_latency_add(&flow->rtt, us);
+			flowmesh_latency_add(&tf->rtt, us);
 			if (cfg->samples & FLOWMESH_SAMPLES_RTT)
 				flowmesh_flow_record(flow, FLOWMESH_REC_RTT, us,
 						     now_ns, &recs[nrec++]);

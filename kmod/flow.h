@@ -19,24 +19,47 @@ struct flowmesh_counters {
 	u64 packets;
 };
 
+/*
+ * What every flow has.  TCP flows are struct flowmesh_tcp_flow, which
+ * starts with this; a UDP flow needs neither TCP tracking nor RTT, so it
+ * fits a 256-byte slab object (checked in flowmesh_table_init()).
+ */
 struct flowmesh_flow {
 	struct hlist_node node;
 	struct flowmesh_key key;
 	u8 client_side;		/* index into key.addr/port of the client */
 	u8 state;		/* enum flowmesh_state */
-	spinlock_t lock;	/* guards everything below */
+	spinlock_t lock;	/* guards everything below, and the TCP part */
 	u64 id;
 	u64 first_ns;		/* ktime_get_ns() */
 	u64 last_ns;
 	u64 updated_ns;		/* last OPEN or UPDATE record */
 	struct flowmesh_counters dir[FLOWMESH_DIR_COUNT];
-	struct flowmesh_tcp tcp;
-	struct flowmesh_latency rtt;
 	struct flowmesh_latency response;
 	struct flowmesh_response exchange;
 	struct rcu_head rcu;
 	struct kmem_cache *cache;	/* to free it from an RCU callback */
 };
+
+/* A flow with key.proto IPPROTO_TCP, from the table's TCP cache. */
+struct flowmesh_tcp_flow {
+	struct flowmesh_flow flow;
+	struct flowmesh_tcp tcp;
+	struct flowmesh_latency rtt;	/* from TCP timestamp echoes */
+};
+
+/* The TCP part of @flow; only for flows whose key.proto is TCP. */
+static inline struct flowmesh_tcp_flow *
+flowmesh_tcp_flow(struct flowmesh_flow *flow)
+{
+	return container_of(flow, struct flowmesh_tcp_flow, flow);
+}
+
+static inline const struct flowmesh_tcp_flow *
+flowmesh_tcp_flow_const(const struct flowmesh_flow *flow)
+{
+	return container_of(flow, const struct flowmesh_tcp_flow, flow);
+}
 
 /* What the hooks learned about one packet. */
 struct flowmesh_pkt {

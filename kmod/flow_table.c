@@ -26,11 +26,22 @@ static unsigned int flowmesh_bucket_of(const struct flowmesh_table *t,
 	return flowmesh_key_hash(key, t->seed) >> (32 - t->bucket_bits);
 }
 
-/* @name names the table's slab cache, e.g. in /proc/slabinfo. */
+/*
+ * @name names the table's slab cache of UDP flows, e.g. in /proc/slabinfo;
+ * TCP flows come from "@name_tcp".
+ */
 int flowmesh_table_init(struct flowmesh_table *t, unsigned int max_flows,
 			const char *name)
 {
 	unsigned int i, buckets;
+	char *tcp_name;
+
+	/*
+	 * A UDP flow fits a 256-byte object.  Lock debugging (lockdep, as in
+	 * the test kernel) makes spinlock_t, and so the flow, larger.
+	 */
+	BUILD_BUG_ON(sizeof(spinlock_t) == 4 &&
+		     sizeof(struct flowmesh_flow) > 256);
 
 	/* About two flows per bucket when full. */
 	buckets = roundup_pow_of_two(max(max_flows / 2, 16U));
@@ -44,6 +55,16 @@ int flowmesh_table_init(struct flowmesh_table *t, unsigned int max_flows,
 				     SLAB_HWCACHE_ALIGN, NULL);
 	if (!t->cache)
 		goto err_cache;
+	/* The cache keeps its own copy of the name. */
+	tcp_name = kasprintf(GFP_KERNEL, "%s_tcp", name);
+	if (!tcp_name)
+		goto err_tcp_name;
+	t->tcp_cache = kmem_cache_create(tcp_name,
+					 sizeof(struct flowmesh_tcp_flow), 0,
+					 SLAB_HWCACHE_ALIGN, NULL);
+	kfree(tcp_name);
+	if (!t->tcp_cache)
+		goto err_tcp_name;
 	t->bucket_bits = ilog2(buckets);
 	t->max_flows = max_flows;
 	atomic_set(&t->count, 0);
@@ -55,6 +76,8 @@ int flowmesh_table_init(struct flowmesh_table *t, unsigned int max_flows,
 		spin_lock_init(&t->locks[i]);
 	return 0;
 
+err_tcp_name:
+	kmem_cache_destroy(t->cache);
 err_cache:
 	free_percpu(t->stats);
 err_stats:
@@ -123,6 +146,7 @@ void flowmesh_table_destroy(struct flowmesh_table *t)
 	flowmesh_table_scan(t, flowmesh_visit_all, NULL);
 	/* Flows freed by call_rcu must be gone before their cache is. */
 	rcu_barrier();
+	kmem_cache_destroy(t->tcp_cache);
 	kmem_cache_destroy(t->cache);
 	free_percpu(t->stats);
 	kvfree(t->buckets);
@@ -185,6 +209,8 @@ flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
 		      unsigned int bucket, u64 now_ns, bool *created)
 {
 	spinlock_t *lock = flowmesh_bucket_lock(t, bucket);
+	struct kmem_cache *cache = pkt->key.proto == IPPROTO_TCP ?
+				   t->tcp_cache : t->cache;
 	struct flowmesh_flow *flow, *found;
 
 	/* A flood of new flows into a full table must not cost allocations. */
@@ -193,12 +219,12 @@ flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
 		flowmesh_stat_inc(t, untracked);
 		return NULL;
 	}
-	flow = kmem_cache_zalloc(t->cache, GFP_ATOMIC);
+	flow = kmem_cache_zalloc(cache, GFP_ATOMIC);
 	if (!flow) {
 		flowmesh_stat_inc(t, alloc_failed);
 		return NULL;
 	}
-	flow->cache = t->cache;
+	flow->cache = cache;
 	flow->key = pkt->key;
 	flow->client_side = pkt->client_side;
 	flow->first_ns = now_ns;
@@ -228,7 +254,7 @@ flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
 
 out_free:
 	spin_unlock_bh(lock);
-	kmem_cache_free(t->cache, flow);
+	kmem_cache_free(cache, flow);
 	return found;
 }
 

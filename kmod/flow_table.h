@@ -35,7 +35,8 @@ struct flowmesh_table {
 	u32 seed;
 	spinlock_t locks[FLOWMESH_LOCKS];	/* striped over buckets */
 	struct flowmesh_stats __percpu *stats;
-	struct kmem_cache *cache;
+	struct kmem_cache *cache;	/* UDP flows */
+	struct kmem_cache *tcp_cache;	/* TCP flows: struct flowmesh_tcp_flow */
 	struct flowmesh_rings *rings;	/* where flows' records go; may be NULL */
 	/* Called for every flow leaving the table, under its bucket lock. */
 	void (*on_remove)(struct flowmesh_table *t, struct flowmesh_flow *flow);

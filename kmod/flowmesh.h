@@ -23,6 +23,10 @@ struct flowmesh_totals {
 
 void flowmesh_totals(struct flowmesh_totals *tot);
 
+/* What the module registers in every namespace (hooks.c). */
+#define FLOWMESH_HOOK_OPS 4
+extern const struct nf_hook_ops flowmesh_hook_ops[FLOWMESH_HOOK_OPS];
+
 int flowmesh_hooks_init(void);
 void flowmesh_hooks_exit(void);
 int flowmesh_netlink_init(void);
@@ -30,5 +34,20 @@ void flowmesh_netlink_exit(void);
 void flowmesh_netlink_data_ready(struct flowmesh_rings *rings);
 int flowmesh_proc_init(void);
 void flowmesh_proc_exit(void);
+
+/* The in-kernel benchmark, only in the FLOWMESH_BENCH=y build (bench.c). */
+#ifdef FLOWMESH_BENCH
+int flowmesh_bench_init(void);
+void flowmesh_bench_exit(void);
+#else
+static inline int flowmesh_bench_init(void)
+{
+	return 0;
+}
+
+static inline void flowmesh_bench_exit(void)
+{
+}
+#endif
 
 #endif

@@ -132,7 +132,7 @@ skip:
 }
 
 /* Right after conntrack and defrag, before NAT rewrites addresses. */
-static const struct nf_hook_ops flowmesh_hook_ops[] = {
+const struct nf_hook_ops flowmesh_hook_ops[FLOWMESH_HOOK_OPS] = {
 	{
 		.hook = flowmesh_hook_ipv4,
 		.pf = NFPROTO_IPV4,

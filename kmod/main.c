@@ -108,6 +108,9 @@ static int __init flowmesh_init(void)
 	err = flowmesh_proc_init();
 	if (err)
 		goto err_proc;
+	err = flowmesh_bench_init();
+	if (err)
+		goto err_bench;
 	err = flowmesh_hooks_init();
 	if (err)
 		goto err_hooks;
@@ -118,6 +121,8 @@ static int __init flowmesh_init(void)
 	return 0;
 
 err_hooks:
+	flowmesh_bench_exit();
+err_bench:
 	flowmesh_proc_exit();
 err_proc:
 	flowmesh_netlink_exit();
@@ -138,6 +143,7 @@ static void __exit flowmesh_exit(void)
 	flowmesh_hooks_exit();
 	cancel_delayed_work_sync(&flowmesh_gc_work);
 	cancel_delayed_work_sync(&flowmesh_rings.notify);
+	flowmesh_bench_exit();
 	flowmesh_proc_exit();
 	flowmesh_netlink_exit();
 	flowmesh_flows.on_remove = NULL;

@@ -121,8 +121,12 @@ static int flowmesh_put_flow(struct sk_buff *skb, struct flowmesh_flow *flow,
 
 	spin_lock_bh(&flow->lock);
 	flowmesh_flow_record(flow, 0, 0, flow->last_ns, r);
-	v->tcp = flow->tcp;
-	v->rtt = flow->rtt;
+	if (key->proto == IPPROTO_TCP) {
+		v->tcp = flowmesh_tcp_flow(flow)->tcp;
+		v->rtt = flowmesh_tcp_flow(flow)->rtt;
+	} else {
+		memset(&v->rtt, 0, sizeof(v->rtt));
+	}
 	v->response = flow->response;
 	v->first_ns = flow->first_ns;
 	v->last_ns = flow->last_ns;

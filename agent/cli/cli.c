@@ -16,11 +16,13 @@
 const char cli_exit_status_help[] =
 	"Exit status:\n"
 	"  0  success\n"
-	"  1  runtime error: netlink failure, malformed reply, a request the\n"
-	"     kernel refused (its reason is printed), write error\n"
+	"  1  runtime error: netlink or database failure, malformed reply, a\n"
+	"     request the kernel refused (its reason is printed), write error\n"
 	"  2  usage error: unknown verb or option, bad option argument\n"
-	"  3  permission denied: flowmesh needs CAP_NET_ADMIN (run as root)\n"
-	"  4  the flowmesh kernel module is not loaded\n";
+	"  3  permission denied: flowmesh needs CAP_NET_ADMIN, or read access\n"
+	"     to the agent's database (run as root)\n"
+	"  4  the flowmesh kernel module is not loaded\n"
+	"  5  no agent data: the database is missing (is flowmeshd running?)\n";
 
 int cli_parse_format(const char *arg, enum cli_format *format)
 {

@@ -22,12 +22,15 @@ enum cli_exit {
 	CLI_EXIT_USAGE = 2,
 	CLI_EXIT_PERMISSION = 3,
 	CLI_EXIT_NO_MODULE = 4,
+	CLI_EXIT_NO_AGENT = 5,	/* no database, or flowmeshd not running */
 };
 
 enum cli_format {
 	CLI_FORMAT_TABLE,
 	CLI_FORMAT_JSON,
-	CLI_FORMAT_WIDE,	/* flows only: every column */
+	CLI_FORMAT_WIDE,	/* tables with every column */
+	CLI_FORMAT_DOT,		/* topology: Graphviz */
+	CLI_FORMAT_SVG,		/* topology: Graphviz, rendered by dot(1) */
 };
 
 /* What parsing a verb's arguments found. */
@@ -91,9 +94,19 @@ int cli_table_print(const struct cli_table *t, FILE *out);
 void cli_table_free(struct cli_table *t);
 
 /* flows.c */
+#define FLOWS_LIMIT_DEFAULT 1000
+
 struct flows_opts {
 	enum cli_format format;
-	struct fm_flow_filter filter;
+	struct fm_flow_filter filter;	/* live flows */
+	/* closed flows from the agent's store: --since given */
+	const char *since;
+	uint64_t from_s, to_s;		/* the period, from --since and now */
+	uint32_t limit;
+	const char *client;		/* --from, --to: services; NULL: any */
+	const char *server;
+	const char *db_path;		/* NULL: from the config file */
+	const char *config_path;	/* NULL: FM_AGENT_CONFIG_PATH */
 };
 
 int flows_parse_args(int argc, char **argv, struct flows_opts *opts,
@@ -107,6 +120,7 @@ int flows_main(int argc, char **argv);
 /* status.c */
 struct status_opts {
 	enum cli_format format;
+	const char *socket;	/* flowmeshd's; NULL: from the config file */
 };
 
 /* What status shows; version and config may be missing (NULL). */
@@ -114,6 +128,8 @@ struct status_info {
 	const char *version;
 	const struct fm_stats *stats;
 	const struct fm_config *config;
+	json_t *agent;		/* flowmeshd's status; NULL: not running */
+	const char *agent_socket;	/* where it was looked for */
 };
 
 #define STATUS_VERSION_PATH "/sys/module/flowmesh/version"
@@ -154,6 +170,7 @@ struct events_opts {
 	bool follow;
 	uint64_t count;		/* 0: no limit */
 	uint64_t timeout_ms;	/* 0: none */
+	bool raw;		/* -o raw: struct flowmesh_record, binary */
 };
 
 /* How the follow loop waits and tells time; tests script both. */
@@ -195,5 +212,137 @@ int events_print_record(FILE *out, enum cli_format format,
 int events_loop(struct events_run *run);
 void events_help(FILE *out);
 int events_main(int argc, char **argv);
+
+/* metrics.c: what the verbs over the agent's store share */
+struct fm_store;
+struct fm_metrics_rows;
+
+enum metrics_verb {
+	METRICS_STAT,
+	METRICS_EDGES,
+	METRICS_TOPOLOGY,
+	METRICS_TOP,
+};
+
+#define METRICS_INTERVAL_DEFAULT 2	/* top: seconds between frames */
+#define METRICS_INTERVAL_MAX 3600
+
+struct metrics_opts {
+	enum cli_format format;
+	const char *window;	/* as given; NULL: not given */
+	const char *since;
+	uint64_t from_s, to_s;	/* the period at parse time */
+	const char *db_path;	/* NULL: from the config file */
+	const char *config_path;	/* NULL: FM_AGENT_CONFIG_PATH */
+	const char *service;	/* stat SERVICE; NULL: every service */
+	const char *client;	/* edges --from; NULL: any */
+	const char *server;	/* edges --to */
+	uint32_t interval_s;	/* top --interval */
+};
+
+/* Options every such verb takes, for the verbs' --help. */
+extern const char metrics_common_help[];
+extern const char metrics_columns_help[];
+
+/* The period is worked out against @now_s (Unix seconds). */
+int metrics_parse_args(enum metrics_verb verb, int argc, char **argv,
+		       uint64_t now_s, struct metrics_opts *opts, char *err,
+		       size_t errlen);
+/* fm_period_parse() with its reason worded for the command line. */
+int cli_parse_period(const char *window, const char *since, uint64_t now_s,
+		     uint64_t *from_s, uint64_t *to_s, char *err,
+		     size_t errlen);
+/* A service name for --from, --to, stat SERVICE: 0 or -EINVAL. */
+int cli_check_service(const char *what, const char *name, char *err,
+		      size_t errlen);
+/*
+ * Opens the agent's database read-only: @db_path, else the "database" of
+ * @config_path (NULL: the default file, which may be missing), else the
+ * default path.  0, or the exit status after printing why not.
+ */
+int cli_open_store(const char *db_path, const char *config_path,
+		   struct fm_store **out);
+/* Prints why a query failed; the exit status. */
+int cli_report_store(struct fm_store *s, int err);
+/* The rows of the period; @services or @edges NULL: not wanted. */
+int metrics_query(struct fm_store *s, const struct metrics_opts *opts,
+		  uint64_t from_s, uint64_t to_s,
+		  struct fm_metrics_rows *services,
+		  struct fm_metrics_rows *edges);
+/* stat and edges: parse, open, query, print; the exit status. */
+int metrics_run(enum metrics_verb verb, int argc, char **argv,
+		void (*help)(FILE *out));
+/* Per service (@edges false) or per edge, as table, wide or json. */
+int metrics_print(FILE *out, const struct fm_metrics_rows *rows, bool edges,
+		  enum cli_format format);
+/* 512B, 1.2KiB, 15MiB: bytes for tables */
+void cli_format_bytes(uint64_t bytes, char *buf, size_t len);
+/* "2025-11-26T12:00:00Z" */
+void cli_format_utc(uint64_t unix_s, char *buf, size_t len);
+
+/* stat.c, edges.c, topology.c, top.c */
+int stat_main(int argc, char **argv);
+void stat_help(FILE *out);
+int edges_main(int argc, char **argv);
+void edges_help(FILE *out);
+int topology_main(int argc, char **argv);
+void topology_help(FILE *out);
+/* The graph in Graphviz's language over [@from_s, @to_s). */
+int topology_print_dot(FILE *out, const struct fm_metrics_rows *services,
+		       const struct fm_metrics_rows *edges, uint64_t from_s,
+		       uint64_t to_s);
+/*
+ * Feeds @text to "@program -Tsvg", whose output goes to @out_fd.  0,
+ * -ENOENT when @program is not installed, -EPROTO when it failed, or a
+ * negative errno.
+ */
+int topology_run_dot(const char *program, const char *text, size_t len,
+		     int out_fd);
+
+/* What one frame of top shows. */
+struct top_frame {
+	const struct fm_metrics_rows *services;
+	const struct fm_metrics_rows *edges;	/* NULL: not shown */
+	uint64_t now_s, from_s, to_s;
+	uint32_t interval_s;
+	bool wide;
+};
+
+int top_main(int argc, char **argv);
+void top_help(FILE *out);
+/*
+ * The frame as at most @height lines of at most @width bytes: a header
+ * (time, period, keys), the services and, when given, the edges.
+ */
+int top_render(FILE *out, const struct top_frame *frame, int width,
+	       int height);
+/* tap.c: flowmeshd's control socket */
+struct tap_opts {
+	enum cli_format format;
+	const char *from;	/* services; NULL: any */
+	const char *to;
+	uint16_t port;		/* 0: any */
+	uint32_t count;		/* 0: no limit */
+	const char *socket;	/* NULL: from the config file */
+};
+
+#define CLI_AGENT_TIMEOUT_MS 2000	/* for the status reply */
+
+int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
+		   size_t errlen);
+int tap_print_header(FILE *out, enum cli_format format);
+/* One event line of the socket (a JSON object), as table or JSON. */
+int tap_print_event(FILE *out, enum cli_format format, json_t *ev);
+int tap_main(int argc, char **argv);
+void tap_help(FILE *out);
+/* @opt, else the config file's "socket", else the default; 0 or an exit. */
+int cli_agent_socket_path(const char *opt, char *path, size_t len);
+/* Connects and sends @request as one line; *@out reads the replies. */
+int cli_agent_connect(const char *path, json_t *request, FILE **out);
+/*
+ * flowmeshd's status document into *@status, NULL when it is not running
+ * (returns 0 then too); a negative errno when it answered wrongly.
+ */
+int cli_agent_status(const char *path, json_t **status);
 
 #endif /* FLOWMESH_CLI_H */

@@ -24,7 +24,7 @@
 #include "lib/record.h"
 
 static const char events_usage[] =
-	"Usage: flowmesh events [-o json|table] [--follow] [--count N]\n"
+	"Usage: flowmesh events [-o json|table|raw] [--follow] [--count N]\n"
 	"                       [--timeout SECONDS]\n";
 
 static const char events_description[] =
@@ -51,8 +51,11 @@ static const char events_description[] =
 	"can come out of time order; order them by flow_id and time.\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output FORMAT    json (the default: one JSON object per line)\n"
-	"                         or table\n"
+	"  -o, --output FORMAT    json (the default: one JSON object per line),\n"
+	"                         table, or raw: each record as the kernel's\n"
+	"                         binary struct flowmesh_record (160 bytes, host\n"
+	"                         byte order), back to back, what 'flowmeshd\n"
+	"                         --source FILE' replays\n"
 	"  -f, --follow           keep draining as records arrive\n"
 	"  -c, --count N          stop after N records (records taken from the\n"
 	"                         rings in the same batch after the Nth are lost)\n"
@@ -164,8 +167,11 @@ int events_parse_args(int argc, char **argv, struct events_opts *opts,
 		case 'h':
 			return CLI_PARSE_HELP;
 		case 'o':
+			opts->raw = !strcmp(optarg, "raw");
+			if (opts->raw)
+				break;
 			if (cli_parse_format(optarg, &opts->format)) {
-				snprintf(err, errlen, "unknown output format '%s'; use json or table",
+				snprintf(err, errlen, "unknown output format '%s'; use json, table or raw",
 					 optarg);
 				return CLI_PARSE_BAD;
 			}
@@ -293,13 +299,17 @@ static int events_record_cb(const struct flowmesh_record *rec, void *data)
 	struct events_run *run = data;
 	int err;
 
-	if (!run->header_printed) {
-		err = events_print_header(run->out, run->opts->format);
-		if (err)
-			return err;
-		run->header_printed = true;
+	if (run->opts->raw) {
+		err = fwrite(rec, sizeof(*rec), 1, run->out) == 1 ? 0 : -EIO;
+	} else {
+		if (!run->header_printed) {
+			err = events_print_header(run->out, run->opts->format);
+			if (err)
+				return err;
+			run->header_printed = true;
+		}
+		err = events_print_record(run->out, run->opts->format, rec);
 	}
-	err = events_print_record(run->out, run->opts->format, rec);
 	if (err)
 		return err;
 	run->printed++;
@@ -387,7 +397,7 @@ int events_loop(struct events_run *run)
 	}
 out:
 	/* a table without records still has its header */
-	if (!err && !run->header_printed) {
+	if (!err && !run->header_printed && !o->raw) {
 		err = events_print_header(run->out, o->format);
 		run->header_printed = true;
 	}

@@ -1,21 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
-/* flowmesh flows: the flows the kernel module is tracking. */
+/*
+ * flowmesh flows: the flows the kernel module is tracking, or with
+ * --since the closed flows the agent stored.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/flowmesh.h>
 #include "cli/cli.h"
 #include "lib/addr.h"
+#include "lib/agent_config.h"
 #include "lib/flow.h"
 #include "lib/genl.h"
+#include "lib/query.h"
+#include "lib/store.h"
 
 static const char flows_usage[] =
 	"Usage: flowmesh flows [-o table|wide|json] [--netns INUM] [--proto tcp|udp]\n"
-	"                      [--family 4|6] [--addr ADDR] [--port PORT]\n";
+	"                      [--family 4|6] [--addr ADDR] [--port PORT]\n"
+	"       flowmesh flows --since TIME|DUR [-o table|wide|json] [--limit N]\n"
+	"                      [--from SERVICE] [--to SERVICE] [--db PATH]\n"
+	"                      [--config PATH]\n";
 
 static const char flows_description[] =
 	"\n"
@@ -23,6 +33,10 @@ static const char flows_description[] =
 	"Run in the initial network namespace, it shows the flows of every\n"
 	"namespace; run elsewhere, only those of its own namespace.  Flows are\n"
 	"sorted by namespace, protocol, client and server.\n"
+	"\n"
+	"With --since, list instead the flows that closed in the period, as\n"
+	"flowmeshd stored them (their final counters; STATE is closed), oldest\n"
+	"first.  AGE and IDLE are then counted up to now, not to the close.\n"
 	"\n"
 	"The client is the side that sent the first packet (for TCP, the first\n"
 	"SYN).  TX counts what the client sent to the server, RX what the\n"
@@ -48,6 +62,20 @@ static const char flows_description[] =
 	"\n"
 	"Filters are applied by the kernel module; a flow is listed when it\n"
 	"matches all of them.\n"
+	"\n"
+	"Closed flows (none of the filters above applies to them):\n"
+	"      --since TIME|DUR the period: from TIME up to now; TIME is Unix\n"
+	"                       seconds (1764158400) or UTC as\n"
+	"                       2025-11-26T12:00:00Z or '2025-11-26 12:00:00';\n"
+	"                       DUR is the last DUR (30s, 5m, 24h, 7d)\n"
+	"      --limit N        list at most N flows (default 1000)\n"
+	"      --from SERVICE   only flows whose client is of SERVICE\n"
+	"      --to SERVICE     only flows whose server is of SERVICE\n"
+	"      --db PATH        the agent's database (default: the config\n"
+	"                       file's \"database\", else " FM_AGENT_DB_PATH ")\n"
+	"      --config PATH    the agent's config file (default\n"
+	"                       " FM_AGENT_CONFIG_PATH "; a missing default\n"
+	"                       file is no error)\n"
 	"\n"
 	"Table columns (\"-\" where there is no value):\n"
 	"  PROTO     tcp or udp\n"
@@ -89,7 +117,8 @@ static const char flows_description[] =
 	"  rx_bytes      number  IP bytes, server to client\n"
 	"  rx_packets    number  packets, server to client\n"
 	"  first_seen    number  first packet, seconds since the Unix epoch,\n"
-	"                        to the microsecond\n"
+	"                        to the microsecond; null for a closed flow\n"
+	"                        whose opening flowmeshd did not see\n"
 	"  last_seen     number  last packet, seconds since the Unix epoch\n"
 	"  tcp_flags_tx  array   TCP flags seen client to server, e.g.\n"
 	"                        [\"SYN\",\"ACK\",\"FIN\"]; null for UDP\n"
@@ -114,7 +143,8 @@ static const char flows_examples[] =
 	"  flowmesh flows\n"
 	"  flowmesh flows -o wide --proto tcp --port 443\n"
 	"  flowmesh flows -o json | jq '.[] | select(.rtt_us.avg > 1000)'\n"
-	"  flowmesh flows --netns \"$(stat -L -c %i /proc/1234/ns/net)\"\n";
+	"  flowmesh flows --netns \"$(stat -L -c %i /proc/1234/ns/net)\"\n"
+	"  flowmesh flows --since 10m --to db -o wide\n";
 
 void flows_help(FILE *out)
 {
@@ -179,6 +209,12 @@ enum {
 	OPT_FAMILY,
 	OPT_ADDR,
 	OPT_PORT,
+	OPT_SINCE,
+	OPT_LIMIT,
+	OPT_FROM,
+	OPT_TO,
+	OPT_DB,
+	OPT_CONFIG,
 };
 
 static const struct option flows_options[] = {
@@ -188,6 +224,12 @@ static const struct option flows_options[] = {
 	{ "family", required_argument, NULL, OPT_FAMILY },
 	{ "addr", required_argument, NULL, OPT_ADDR },
 	{ "port", required_argument, NULL, OPT_PORT },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -254,13 +296,72 @@ static int flows_parse_opt(int c, struct flows_opts *opts, char *err,
 	return -EINVAL;
 }
 
+/* The options of closed flows from the store. */
+static int flows_parse_history_opt(int c, struct flows_opts *opts,
+				   char *err, size_t errlen)
+{
+	switch (c) {
+	case OPT_SINCE:
+		opts->since = optarg;
+		return 0;
+	case OPT_LIMIT:
+		if (cli_parse_u32(optarg, &opts->limit) || !opts->limit) {
+			snprintf(err, errlen, "invalid limit '%s'; use 1 to 4294967295",
+				 optarg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_FROM:
+		opts->client = optarg;
+		return cli_check_service("--from service", optarg, err, errlen);
+	case OPT_TO:
+		opts->server = optarg;
+		return cli_check_service("--to service", optarg, err, errlen);
+	case OPT_DB:
+	case OPT_CONFIG:
+		if (!*optarg) {
+			snprintf(err, errlen, "--%s needs a path",
+				 c == OPT_DB ? "db" : "config");
+			return -EINVAL;
+		}
+		*(c == OPT_DB ? &opts->db_path : &opts->config_path) = optarg;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Live filters and store options exclude each other. */
+static int flows_check_mode(struct flows_opts *opts, bool history_opt,
+			    char *err, size_t errlen)
+{
+	const struct fm_flow_filter *f = &opts->filter;
+
+	if (!opts->since) {
+		if (history_opt) {
+			snprintf(err, errlen, "--limit, --from, --to, --db and --config need --since");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (f->netns_set || f->proto || f->family || f->addr_len || f->port) {
+		snprintf(err, errlen, "--netns, --proto, --family, --addr and --port filter live flows; not with --since");
+		return -EINVAL;
+	}
+	return cli_parse_period(NULL, opts->since, (uint64_t)time(NULL),
+				&opts->from_s, &opts->to_s, err, errlen);
+}
+
 int flows_parse_args(int argc, char **argv, struct flows_opts *opts,
 		     char *err, size_t errlen)
 {
 	struct fm_flow_filter *f = &opts->filter;
+	bool history_opt = false;
 	int c;
 
-	*opts = (struct flows_opts){ .format = CLI_FORMAT_TABLE };
+	*opts = (struct flows_opts){
+		.format = CLI_FORMAT_TABLE,
+		.limit = FLOWS_LIMIT_DEFAULT,
+	};
 	optind = 0;	/* a fresh argv: make getopt start over */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", flows_options, NULL)) != -1) {
@@ -274,6 +375,17 @@ int flows_parse_args(int argc, char **argv, struct flows_opts *opts,
 		case OPT_ADDR:
 		case OPT_PORT:
 			if (flows_parse_opt(c, opts, err, errlen))
+				return CLI_PARSE_BAD;
+			break;
+		case OPT_LIMIT:
+		case OPT_FROM:
+		case OPT_TO:
+		case OPT_DB:
+		case OPT_CONFIG:
+			history_opt = true;
+			/* fall through */
+		case OPT_SINCE:
+			if (flows_parse_history_opt(c, opts, err, errlen))
 				return CLI_PARSE_BAD;
 			break;
 		default:
@@ -292,6 +404,8 @@ int flows_parse_args(int argc, char **argv, struct flows_opts *opts,
 			 f->family == AF_INET ? '4' : '6');
 		return CLI_PARSE_BAD;
 	}
+	if (flows_check_mode(opts, history_opt, err, errlen))
+		return CLI_PARSE_BAD;
 	return CLI_PARSE_OK;
 }
 
@@ -453,8 +567,11 @@ static int flows_fill(flows_cells_t c, const struct fm_flow *f,
 		    f->tcp_flags_tx);
 	flows_flags(c[CELL_RX_FLAGS], f, FLOWMESH_FLOW_A_TCP_FLAGS_RX,
 		    f->tcp_flags_rx);
-	cli_format_duration(flows_since(now_ns, f->first_seen_ns),
-			    c[CELL_AGE], FLOWS_CELL_MAX);
+	if (f->first_seen_ns)
+		cli_format_duration(flows_since(now_ns, f->first_seen_ns),
+				    c[CELL_AGE], FLOWS_CELL_MAX);
+	else
+		snprintf(c[CELL_AGE], FLOWS_CELL_MAX, "-");
 	cli_format_duration(flows_since(now_ns, f->last_seen_ns),
 			    c[CELL_IDLE], FLOWS_CELL_MAX);
 	snprintf(c[CELL_NETNS], FLOWS_CELL_MAX, "%" PRIu32, f->netns);
@@ -499,6 +616,45 @@ int flows_print_json(FILE *out, const struct fm_flows *flows)
 	return err;
 }
 
+static int flows_print(const struct flows_opts *opts,
+		       const struct fm_flows *flows)
+{
+	int err;
+
+	if (opts->format == CLI_FORMAT_JSON)
+		err = flows_print_json(stdout, flows);
+	else
+		err = flows_print_table(stdout, flows, cli_now_ns(),
+					opts->format == CLI_FORMAT_WIDE);
+	return err ? cli_report(err, "printing flows") : CLI_EXIT_OK;
+}
+
+/* Closed flows from the agent's store, in the order they closed. */
+static int flows_history(const struct flows_opts *opts)
+{
+	const struct fm_query q = {
+		.from_s = opts->from_s,
+		.to_s = opts->to_s,
+		.client = opts->client,
+		.server = opts->server,
+	};
+	struct fm_flows flows = { 0 };
+	struct fm_store *s;
+	int ret, err;
+
+	ret = cli_open_store(opts->db_path, opts->config_path, &s);
+	if (ret)
+		return ret;
+	err = fm_query_flows(s, &q, opts->limit, &flows);
+	if (err)
+		ret = cli_report_store(s, err);
+	else
+		ret = flows_print(opts, &flows);
+	fm_flows_free(&flows);
+	fm_store_close(s);
+	return ret;
+}
+
 int flows_main(int argc, char **argv)
 {
 	struct fm_flows flows = { 0 };
@@ -512,6 +668,8 @@ int flows_main(int argc, char **argv)
 			 "flows", flows_help, reason);
 	if (ret >= 0)
 		return ret;
+	if (opts.since)
+		return flows_history(&opts);
 
 	ret = cli_connect(&nl);
 	if (ret)
@@ -524,13 +682,7 @@ int flows_main(int argc, char **argv)
 	}
 
 	fm_flows_sort(&flows);
-	if (opts.format == CLI_FORMAT_JSON)
-		err = flows_print_json(stdout, &flows);
-	else
-		err = flows_print_table(stdout, &flows, cli_now_ns(),
-					opts.format == CLI_FORMAT_WIDE);
-	if (err)
-		ret = cli_report(err, "printing flows");
+	ret = flows_print(&opts, &flows);
 out:
 	fm_flows_free(&flows);
 	return ret;

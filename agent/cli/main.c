@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* flowmesh: command-line view of the flowmesh kernel module. */
+/* flowmesh: command-line view of the flowmesh kernel module and agent. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,9 +16,19 @@ static const struct verb {
 	int (*main)(int argc, char **argv);
 	void (*help)(FILE *out);
 } verbs[] = {
-	{ "flows", "list the flows the kernel module is tracking",
+	{ "stat", "golden metrics per service, from the agent's store",
+	  stat_main, stat_help },
+	{ "edges", "golden metrics per caller -> callee pair",
+	  edges_main, edges_help },
+	{ "flows", "list live flows, or closed flows from the store",
 	  flows_main, flows_help },
-	{ "status", "show the kernel module's version, counters and settings",
+	{ "top", "a refreshing view of services and edges",
+	  top_main, top_help },
+	{ "tap", "stream the agent's flow and sample events live",
+	  tap_main, tap_help },
+	{ "topology", "the service graph with edge metrics (dot, json, svg)",
+	  topology_main, topology_help },
+	{ "status", "module and agent health, counters and settings",
 	  status_main, status_help },
 	{ "config", "read or change the kernel module's settings",
 	  config_main, config_help },
@@ -35,9 +45,13 @@ static void usage(FILE *out)
 	fputs("Usage: flowmesh [-h | --help] [-V | --version] VERB [OPTIONS]\n"
 	      "       flowmesh help [VERB]\n"
 	      "\n"
-	      "Show what the flowmesh kernel module sees of this node's TCP and\n"
-	      "UDP traffic.  Every verb talks to the module over generic\n"
-	      "netlink and needs CAP_NET_ADMIN.\n"
+	      "Show what flowmesh sees of this node's TCP and UDP traffic.  The\n"
+	      "kernel module tracks every flow; the agent, flowmeshd, turns its\n"
+	      "records into golden metrics per service and per caller -> callee\n"
+	      "pair and keeps them in a database.  flows (live), status, config\n"
+	      "and events talk to the module over generic netlink and need\n"
+	      "CAP_NET_ADMIN; stat, edges, top, topology and flows --since read\n"
+	      "the agent's database; tap talks to the agent's socket.\n"
 	      "\n"
 	      "Verbs:\n", out);
 	for (i = 0; i < NVERBS; i++)

@@ -7,24 +7,30 @@
 #include <string.h>
 #include <linux/flowmesh.h>
 #include "cli/cli.h"
+#include "lib/agent_config.h"
 #include "lib/config.h"
 #include "lib/genl.h"
 #include "lib/json.h"
 #include "lib/stats.h"
 
 static const char status_usage[] =
-	"Usage: flowmesh status [-o table|json]\n";
+	"Usage: flowmesh status [-o table|json] [--socket PATH]\n";
 
 static const char status_description[] =
 	"\n"
 	"Show the flowmesh kernel module's version, its counters and its\n"
-	"settings.  Counters are summed over all CPUs and, except flows_active,\n"
-	"flows_max and records_queued, count since the module was loaded.\n"
+	"settings, then the agent's (flowmeshd's) counters and settings, as\n"
+	"its control socket reports them.  The module's counters are summed\n"
+	"over all CPUs and, except flows_active, flows_max and records_queued,\n"
+	"count since the module was loaded.\n"
 	"Always: records_produced = records_drained + records_dropped +\n"
 	"records_queued, in total and per CPU (up to counting in flight).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT  table (the default) or json\n"
+	"      --socket PATH    flowmeshd's control socket (default: the\n"
+	"                       'socket' setting of " FM_AGENT_CONFIG_PATH ",\n"
+	"                       else " FM_AGENT_SOCKET_PATH ")\n"
 	"  -h, --help           show this help and exit\n"
 	"\n"
 	"The version is read from " STATUS_VERSION_PATH ".\n"
@@ -42,6 +48,8 @@ static const char status_json[] =
 	"                   records_dropped, packets_seen}\n"
 	"  config   object  the settings, as 'flowmesh config get -o json'\n"
 	"                   prints them; null if the module has none\n"
+	"  agent    object  flowmeshd's status (docs/api.md lists its\n"
+	"                   fields); null when flowmeshd is not running\n"
 	"\n";
 
 static const char status_examples[] =
@@ -64,8 +72,11 @@ void status_help(FILE *out)
 	fputs(status_examples, out);
 }
 
+enum { STATUS_OPT_SOCKET = 256 };
+
 static const struct option status_options[] = {
 	{ "output", required_argument, NULL, 'o' },
+	{ "socket", required_argument, NULL, STATUS_OPT_SOCKET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -88,6 +99,13 @@ int status_parse_args(int argc, char **argv, struct status_opts *opts,
 					 optarg);
 				return CLI_PARSE_BAD;
 			}
+			break;
+		case STATUS_OPT_SOCKET:
+			if (!*optarg) {
+				snprintf(err, errlen, "--socket needs a path");
+				return CLI_PARSE_BAD;
+			}
+			opts->socket = optarg;
 			break;
 		default:
 			cli_bad_option(c, argv, err, errlen);
@@ -190,7 +208,60 @@ static int status_cpu_table(FILE *out, const struct fm_stats *stats)
 	return err;
 }
 
-/* Version, counters, per-CPU counters, settings: blank lines between. */
+static const struct cli_column status_agent_columns[] = {
+	{ "AGENT", CLI_ALIGN_LEFT },
+	{ "VALUE", CLI_ALIGN_RIGHT },
+};
+
+static void status_agent_value(json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		snprintf(buf, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, len, "%.6f", json_real_value(v));
+	else
+		snprintf(buf, len, "-");
+}
+
+/* flowmeshd's numbers, then its settings prefixed "settings.". */
+static int status_agent_table(FILE *out, json_t *agent)
+{
+	const char *cells[2];
+	char name[96], value[PATH_MAX];
+	struct cli_table t;
+	const char *key, *skey;
+	json_t *v, *sv;
+	int err = 0;
+
+	cli_table_init(&t, status_agent_columns, 2);
+	json_object_foreach(agent, key, v) {
+		if (json_is_object(v)) {
+			json_object_foreach(v, skey, sv) {
+				snprintf(name, sizeof(name), "%s.%s", key, skey);
+				status_agent_value(sv, value, sizeof(value));
+				cells[0] = name;
+				cells[1] = value;
+				err = err ? err : cli_table_add(&t, cells);
+			}
+			continue;
+		}
+		status_agent_value(v, value, sizeof(value));
+		cells[0] = key;
+		cells[1] = value;
+		err = err ? err : cli_table_add(&t, cells);
+	}
+	if (!err)
+		err = cli_table_print(&t, out);
+	cli_table_free(&t);
+	return err;
+}
+
+/*
+ * Version, counters, per-CPU counters, settings, then the agent: blank
+ * lines between.
+ */
 int status_print_table(FILE *out, const struct status_info *info)
 {
 	int err;
@@ -206,7 +277,16 @@ int status_print_table(FILE *out, const struct status_info *info)
 		fputc('\n', out);
 		err = config_print_table(out, info->config);
 	}
-	return err;
+	if (err)
+		return err;
+	if (!info->agent) {
+		fprintf(out, "\nagent: flowmeshd is not running (no socket at %s)\n",
+			info->agent_socket ? info->agent_socket :
+			FM_AGENT_SOCKET_PATH);
+		return ferror(out) ? -EIO : 0;
+	}
+	fputc('\n', out);
+	return status_agent_table(out, info->agent);
 }
 
 static json_t *status_to_json(const struct status_info *info)
@@ -224,6 +304,8 @@ static json_t *status_to_json(const struct status_info *info)
 	json_decref(stats);
 	err |= fm_json_put(obj, "config", info->config ?
 			   fm_config_to_json(info->config) : json_null());
+	err |= fm_json_put(obj, "agent", info->agent ?
+			   json_incref(info->agent) : json_null());
 	if (err) {
 		json_decref(obj);
 		return NULL;
@@ -245,7 +327,7 @@ int status_main(int argc, char **argv)
 {
 	struct status_opts opts;
 	struct status_info info = { 0 };
-	char reason[CLI_ERR_MAX], version[64];
+	char reason[CLI_ERR_MAX], version[64], socket[PATH_MAX];
 	struct fm_config config;
 	struct fm_stats stats;
 	struct fm_nl nl;
@@ -257,6 +339,9 @@ int status_main(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 
+	ret = cli_agent_socket_path(opts.socket, socket, sizeof(socket));
+	if (ret)
+		return ret;
 	ret = cli_connect(&nl);
 	if (ret)
 		return ret;
@@ -277,10 +362,18 @@ int status_main(int argc, char **argv)
 					   sizeof(version));
 	info.stats = &stats;
 	info.config = err ? NULL : &config;
+	info.agent_socket = socket;
+	/* an agent that answers wrongly is shown as not running, and said */
+	err = cli_agent_status(socket, &info.agent);
+	if (err)
+		fprintf(stderr, "flowmesh: flowmeshd at %s: %s\n", socket,
+			err == -EPROTO ? "malformed status reply" :
+			strerror(-err));
 	if (opts.format == CLI_FORMAT_JSON)
 		err = status_print_json(stdout, &info);
 	else
 		err = status_print_table(stdout, &info);
+	json_decref(info.agent);
 	fm_stats_free(&stats);
 	return err ? cli_report(err, "printing statistics") : CLI_EXIT_OK;
 }

@@ -145,6 +145,73 @@ static int config_seeds(const char *dir)
 	return err;
 }
 
+/* Stored histograms as fm_hist_encode writes them (see lib/hist.h). */
+static int hist_seeds(const char *dir)
+{
+	/* version, count, sum, min, max, then (index delta, count) pairs */
+	static const unsigned char empty[] = { 1, 0, 0, 0, 0 };
+	static const unsigned char one[] = { 1, 1, 42, 42, 42, 42, 1 };
+	/* 0 twice, 300, 1000000 five times, 2^40 */
+	static const unsigned char spread[] = {
+		0x01, 0x09, 0xec, 0x98, 0xb1, 0x82, 0x80, 0x20, 0x00, 0x80,
+		0x80, 0x80, 0x80, 0x80, 0x20, 0x00, 0x02, 0x96, 0x02, 0x01,
+		0xde, 0x0b, 0x05, 0x8c, 0x14, 0x01 };
+	int err = 0;
+
+	err |= write_file(dir, "hist_fuzz", "empty", empty, sizeof(empty));
+	err |= write_file(dir, "hist_fuzz", "one", one, sizeof(one));
+	err |= write_file(dir, "hist_fuzz", "spread", spread, sizeof(spread));
+	return err;
+}
+
+static int inventory_seeds(const char *dir)
+{
+	static const char good[] =
+		"# rack 4\n"
+		"10.0.0.0/8 corp\n"
+		"10.1.0.0/16 web name=web-1 namespace=prod tier=front # lb\n"
+		"10.1.2.3 db app.kubernetes.io/name=pg\n"
+		"fd00::/8 v6net\n"
+		"fd00::7/128 v6host zone=a\n"
+		"::ffff:10.1.2.3 mapped\n"
+		"0.0.0.0/0 world\n";
+	static const char bad[] =
+		"10.0.0.1/8 x\n10.0.0.0/8 a a=1 a=2\n10.0.0.0/8 b\n"
+		"fd00::/129 c\nnot-an-address d\n";
+	int err = 0;
+
+	err |= write_file(dir, "inventory_fuzz", "good", good,
+			  sizeof(good) - 1);
+	err |= write_file(dir, "inventory_fuzz", "bad", bad, sizeof(bad) - 1);
+	return err;
+}
+
+static int agent_config_seeds(const char *dir)
+{
+	static const char all[] =
+		"# flowmeshd\n"
+		"database = /var/lib/flowmesh/flowmesh.db\n"
+		"socket = /run/flowmesh/flowmeshd.sock\n"
+		"inventory = none\n"
+		"http_listen = [::1]:9465\n"
+		"window = 10s\ngrace = 5s\nflush_interval = 5s\n"
+		"retention_window = 24h\nretention_minute = 7d\n"
+		"retention_hour = 30d\nretention_flows = 24h\n"
+		"max_series = 10000\nmax_flows = 262144\n"
+		"netlink_rcvbuf = 8388608\ntap_rate = 1000\n"
+		"samples = rtt,response  # both\n";
+	static const char bad[] =
+		"window = 7s\nwindow = 10s\ngrace\nhttp_listen = off\n"
+		"retention_minute = 1h\n";
+	int err = 0;
+
+	err |= write_file(dir, "agent_config_fuzz", "all", all,
+			  sizeof(all) - 1);
+	err |= write_file(dir, "agent_config_fuzz", "bad", bad,
+			  sizeof(bad) - 1);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	int err = 0;
@@ -156,5 +223,8 @@ int main(int argc, char **argv)
 	err |= reply_seeds(argv[1]);
 	err |= record_seeds(argv[1]);
 	err |= config_seeds(argv[1]);
+	err |= hist_seeds(argv[1]);
+	err |= inventory_seeds(argv[1]);
+	err |= agent_config_seeds(argv[1]);
 	return err;
 }

@@ -401,8 +401,10 @@ static json_t *fm_latency_json(const struct fm_latency *l, bool rtt)
 	err |= fm_json_put(obj, "max", fm_json_uint_or_null(any, l->max_us));
 	if (!rtt)
 		err |= fm_json_put(obj, "min",
-				   fm_json_uint_or_null(any, l->min_us));
-	err |= fm_json_put(obj, "last", fm_json_uint_or_null(any, l->last_us));
+				   fm_json_uint_or_null(any && !l->no_min,
+							l->min_us));
+	err |= fm_json_put(obj, "last",
+			   fm_json_uint_or_null(any && !l->no_last, l->last_us));
 	if (rtt)
 		err |= fm_json_put(obj, "samples", json_integer(l->count));
 	err |= fm_json_put(obj, "hist", fm_hist_json(l));
@@ -418,6 +420,7 @@ json_t *fm_flow_to_json(const struct fm_flow *flow)
 	char client[FM_ADDR_STRLEN], server[FM_ADDR_STRLEN];
 	const char *proto = fm_proto_name(flow->proto);
 	const char *state = fm_state_name(flow->state);
+	json_t *first_seen;
 	json_t *obj;
 	int err = 0;
 
@@ -427,8 +430,12 @@ json_t *fm_flow_to_json(const struct fm_flow *flow)
 		return NULL;
 	if (!fm_flow_has(flow, FLOWMESH_FLOW_A_STATE))
 		state = NULL;
+	/* 0: a closed flow whose opening flowmeshd did not see */
+	first_seen = flow->first_seen_ns ?
+		     json_real(fm_json_seconds(flow->first_seen_ns)) :
+		     json_null();
 	obj = json_pack("{s:o, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:o,"
-			" s:I, s:I, s:I, s:I, s:f, s:f}",
+			" s:I, s:I, s:I, s:I, s:o, s:f}",
 			"id", fm_json_uint_or_null(fm_flow_has(flow,
 						FLOWMESH_FLOW_A_ID), flow->id),
 			"proto", proto,
@@ -443,7 +450,7 @@ json_t *fm_flow_to_json(const struct fm_flow *flow)
 			"tx_packets", fm_json_uint(flow->tx_packets),
 			"rx_bytes", fm_json_uint(flow->rx_bytes),
 			"rx_packets", fm_json_uint(flow->rx_packets),
-			"first_seen", fm_json_seconds(flow->first_seen_ns),
+			"first_seen", first_seen,
 			"last_seen", fm_json_seconds(flow->last_seen_ns));
 	if (!obj)
 		return NULL;

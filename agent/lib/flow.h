@@ -22,6 +22,10 @@ struct fm_latency {
 	uint32_t min_us;	/* min, max, last: meaningful when count > 0 */
 	uint32_t max_us;
 	uint32_t last_us;
+	/* a closed flow's stored summary keeps no last sample, and no
+	 * response minimum: those print as null */
+	bool no_last;
+	bool no_min;
 	bool has_hist;
 	uint32_t hist[FLOWMESH_HIST_BUCKETS];
 };

@@ -450,10 +450,80 @@ static void flow_tcp_handshake_through_packets(struct kunit *test)
 	c.seg = &ack;
 	account(t, &c, 3000000);
 	KUNIT_EXPECT_EQ(test, flow->state, FLOWMESH_STATE_ESTABLISHED);
-	KUNIT_EXPECT_EQ(test, flow->tcp.hs_server_us, 2000U);
-	KUNIT_EXPECT_EQ(test, flow->tcp.hs_client_us, 1000U);
+	KUNIT_EXPECT_EQ(test, flowmesh_tcp_flow(flow)->tcp.hs_server_us, 2000U);
+	KUNIT_EXPECT_EQ(test, flowmesh_tcp_flow(flow)->tcp.hs_client_us, 1000U);
 	KUNIT_EXPECT_EQ(test, flow->dir[FLOWMESH_DIR_TX].packets, 2ULL);
 	KUNIT_EXPECT_EQ(test, flow->dir[FLOWMESH_DIR_RX].packets, 1ULL);
+}
+
+/*
+ * TCP flows carry TCP tracking and RTT after the common part, in their own
+ * cache; UDP flows have neither and report no RTT.
+ */
+static void flow_tcp_rtt_in_tcp_part(struct kunit *test)
+{
+	struct table_ctx *ctx = test->priv;
+	struct flowmesh_table *t = &ctx->table;
+	struct flowmesh_tcp_seg c1 = { .seq = 1001, .ack_seq = 5001,
+				       .payload = 100, .flags = TCPHDR_ACK,
+				       .window = 502, .has_ts = true,
+				       .tsval = 10, .tsecr = 1 };
+	struct flowmesh_tcp_seg s1 = { .seq = 5001, .ack_seq = 1101,
+				       .payload = 100, .flags = TCPHDR_ACK,
+				       .window = 502, .has_ts = true,
+				       .tsval = 20, .tsecr = 10 };
+	struct flowmesh_tcp_seg c2 = { .seq = 1101, .ack_seq = 5101,
+				       .payload = 100, .flags = TCPHDR_ACK,
+				       .window = 502, .has_ts = true,
+				       .tsval = 11, .tsecr = 20 };
+	struct flowmesh_pkt c = pkt_v4(&init_net, IPPROTO_TCP, CLIENT, 40000,
+				       SERVER, 443, 152);
+	struct flowmesh_pkt s = pkt_v4(&init_net, IPPROTO_TCP, SERVER, 443,
+				       CLIENT, 40000, 152);
+	struct flowmesh_pkt u = pkt_v4(&init_net, IPPROTO_UDP, CLIENT, 5353,
+				       SERVER, 53, 128);
+	struct flowmesh_record *recs = kunit_kcalloc(test, 8, sizeof(*recs),
+						       GFP_KERNEL);
+	struct flowmesh_tcp_flow *tf;
+	struct flowmesh_flow *flow;
+	unsigned int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, recs);
+	c.payload = c1.payload;
+	s.payload = s1.payload;
+	/* Client half 2 ms (c1 -> s1), server half 1 ms (s1 -> c2). */
+	c.seg = &c1;
+	account(t, &c, 1000000);
+	s.seg = &s1;
+	account(t, &s, 3000000);
+	c.seg = &c2;
+	account(t, &c, 4000000);
+	flow = find(t, &c);
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	KUNIT_EXPECT_PTR_EQ(test, flow->cache, t->tcp_cache);
+	tf = flowmesh_tcp_flow(flow);
+	KUNIT_EXPECT_EQ(test, tf->rtt.count, 1U);
+	KUNIT_EXPECT_EQ(test, tf->rtt.last_us, 3000U);
+	KUNIT_EXPECT_EQ(test, tf->tcp.dir[FLOWMESH_DIR_TX].flags, TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, flow->response.last_us, 2000U);
+
+	n = take_all(ctx, recs, 8);
+	KUNIT_ASSERT_EQ(test, n, 3U);
+	KUNIT_EXPECT_EQ(test, recs[2].type, FLOWMESH_REC_RTT);
+	KUNIT_EXPECT_EQ(test, recs[2].value_us, 3000U);
+	KUNIT_EXPECT_EQ(test, recs[2].rtt_samples, 1U);
+	KUNIT_EXPECT_EQ(test, recs[2].rtt_min_us, 3000U);
+	KUNIT_EXPECT_EQ(test, recs[2].rtt_sum_us, 3000ULL);
+
+	u.payload = 100;
+	account(t, &u, 5000000);
+	flow = find(t, &u);
+	KUNIT_ASSERT_NOT_NULL(test, flow);
+	KUNIT_EXPECT_PTR_EQ(test, flow->cache, t->cache);
+	KUNIT_ASSERT_EQ(test, take_all(ctx, recs, 8), 1U);
+	KUNIT_EXPECT_EQ(test, recs[0].type, FLOWMESH_REC_OPEN);
+	KUNIT_EXPECT_EQ(test, recs[0].rtt_samples, 0U);
+	KUNIT_EXPECT_EQ(test, recs[0].rtt_sum_us, 0ULL);
 }
 
 static struct kunit_case flow_table_cases[] = {
@@ -469,6 +539,7 @@ static struct kunit_case flow_table_cases[] = {
 	KUNIT_CASE(flow_udp_exchange_records),
 	KUNIT_CASE(flow_samples_can_be_disabled),
 	KUNIT_CASE(flow_tcp_handshake_through_packets),
+	KUNIT_CASE(flow_tcp_rtt_in_tcp_part),
 	{}
 };
 

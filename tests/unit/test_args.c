@@ -369,7 +369,7 @@ static void test_usage_reasons(void **state)
 		{ "config get x ;", "unexpected argument 'x'" },
 		{ "events --count 0 ;", "invalid count '0'; use 1 to 4294967295" },
 		{ "events --timeout 0 ;", "invalid timeout '0'; use seconds, more than 0, e.g. 10 or 0.5" },
-		{ "events -o wide ;", "unknown output format 'wide'; use json or table" },
+		{ "events -o wide ;", "unknown output format 'wide'; use json, table or raw" },
 	};
 	char copy[256], err[CLI_ERR_MAX];
 	char *argv[MAX_ARGS];

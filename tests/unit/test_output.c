@@ -271,7 +271,7 @@ static void test_status_json_golden(void **state)
 		"flows_expired", "flows_untracked", "flows_evicted",
 		"alloc_failed", "packets_seen", "packets_skipped",
 		"records_produced", "records_drained", "records_dropped",
-		"records_queued", "cpus", "config",
+		"records_queued", "cpus", "config", "agent",
 	};
 	struct status_info info;
 	struct fm_stats stats;

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From the kernel's event records to golden metrics per caller -> callee
+ * edge in fixed windows.
+ *
+ * Records carry each flow's totals so far; the aggregator remembers what
+ * it has counted of every live flow (struct fm_live_flow) and adds the
+ * difference to the window the record falls in, so a lost or repeated
+ * UPDATE costs nothing.  RTT and response samples go into the window's
+ * histograms.  A connection seen from several namespaces of the node
+ * (client pod, host, server pod) is counted once, from the namespace that
+ * reported it first; the others are counted as duplicate observations.
+ *
+ * Windows stay in memory until @grace_s after they end, then a flush
+ * hands them to a sink (the store) together with closed flows and the
+ * live flows that changed, so that one transaction keeps all three
+ * consistent.  Memory is bounded: at most max_series edges per window and
+ * max_flows live flows; beyond that records are counted, not kept.
+ */
+#ifndef FLOWMESH_DAEMON_AGGREGATE_H
+#define FLOWMESH_DAEMON_AGGREGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/flowmesh.h>
+
+#include "lib/identity.h"
+#include "lib/store.h"
+
+struct fm_agg_config {
+	uint32_t window_s;
+	uint32_t grace_s;
+	uint32_t max_series;
+	uint32_t max_flows;
+};
+
+/* Every record is counted in exactly one of the outcome counters. */
+struct fm_agg_counters {
+	uint64_t records;		/* fed in */
+	uint64_t opens;
+	uint64_t updates;
+	uint64_t closes;
+	uint64_t rtt_samples;
+	uint64_t response_samples;
+	uint64_t duplicates;		/* other namespaces' view of a flow */
+	uint64_t unknown_type;		/* types this agent does not know */
+	/* losses, each also counted above by type */
+	uint64_t series_overflow;	/* no room for another edge */
+	uint64_t flows_overflow;	/* no room for another live flow */
+	uint64_t late;			/* window already handed over */
+	uint64_t alloc_failures;
+	/* records whose edge had no room in the totals (max_series edges) */
+	uint64_t totals_overflow;
+	/* state */
+	uint64_t live_flows;
+	uint64_t open_windows;
+};
+
+/* Totals per edge since the agent started: Prometheus counters. */
+struct fm_edge_totals {
+	char client[FM_NAME_MAX];
+	char server[FM_NAME_MAX];
+	uint64_t opened;
+	uint64_t closed;
+	uint64_t tx_bytes;
+	uint64_t rx_bytes;
+	uint64_t exchanges;
+	uint64_t requests;
+	uint64_t failures;
+};
+
+/* Where a flush goes; any callback failing stops the flush (returned). */
+struct fm_agg_sink {
+	int (*window)(void *ctx, const struct fm_window_row *row);
+	int (*flow_closed)(void *ctx, const struct fm_flow_row *row);
+	int (*live)(void *ctx, const struct fm_live_flow *lf);
+	int (*live_gone)(void *ctx, uint64_t flow_id);
+	void *ctx;
+};
+
+struct fm_aggregator;
+
+/* @ids must outlive the aggregator; NULL: every address names itself. */
+int fm_agg_new(struct fm_aggregator **out, const struct fm_agg_config *cfg,
+	       const struct fm_identity_map *ids);
+void fm_agg_free(struct fm_aggregator *agg);
+
+/* The state a previous run stored: counted as already seen. */
+int fm_agg_restore(struct fm_aggregator *agg, const struct fm_live_flow *lf);
+/*
+ * Flows the kernel no longer has (e.g. after a module reload) are dropped
+ * from the restored state: call with every live flow id the kernel
+ * reported, then fm_agg_restore_done().
+ */
+void fm_agg_restore_keep(struct fm_aggregator *agg, uint64_t flow_id);
+void fm_agg_restore_done(struct fm_aggregator *agg);
+
+/* One record; 0, or -ENOMEM (counted, the record is lost). */
+int fm_agg_record(struct fm_aggregator *agg, const struct flowmesh_record *rec);
+
+/*
+ * Hands windows that ended more than grace_s before @now_ns (all of them
+ * with @all, on stop), closed flows and changed live flows to @sink.  What
+ * was handed over is forgotten only when every callback succeeded; on
+ * failure the same data is handed over again at the next flush.
+ */
+int fm_agg_flush(struct fm_aggregator *agg, uint64_t now_ns, bool all,
+		 const struct fm_agg_sink *sink);
+
+const struct fm_agg_counters *fm_agg_counters(const struct fm_aggregator *agg);
+/* A copy of the per-edge totals; caller frees *out. */
+int fm_agg_totals(const struct fm_aggregator *agg,
+		  struct fm_edge_totals **out, size_t *len);
+
+#endif /* FLOWMESH_DAEMON_AGGREGATE_H */

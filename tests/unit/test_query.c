@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading golden metrics back: resolution choice, per service and per
+ * edge sums, filters, rates, percentiles, JSON names, closed flows.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include "lib/query.h"
+#include "lib/store.h"
+
+#define T0	1699999200ULL	/* a multiple of 10, 60 and 3600 s */
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct fm_store *s;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[FM_STORE_ERR_MAX];
+
+	if (!f)
+		return -1;
+	strcpy(f->dir, "/tmp/fm-query-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/flowmesh.db", f->dir);
+	if (fm_store_open(&f->s, f->path, FM_STORE_WRITE, err, sizeof(err)))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	struct fixture *f = *state;
+	char p[160];
+	size_t i;
+
+	fm_store_close(f->s);
+	for (i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void raw_exec(struct fm_store *s, const char *sql)
+{
+	assert_int_equal(sqlite3_exec(fm_store_db(s), sql, NULL, NULL, NULL),
+			 SQLITE_OK);
+}
+
+static void window(struct fm_window_row *w, uint32_t res, uint64_t start,
+		   const char *client, const char *server, uint64_t n)
+{
+	memset(w, 0, sizeof(*w));
+	w->res_s = res;
+	w->start_s = start;
+	snprintf(w->client, sizeof(w->client), "%s", client);
+	snprintf(w->server, sizeof(w->server), "%s", server);
+	w->opened = n;
+	w->closed = 2 * n;
+	w->tx_bytes = 100 * n;
+	w->rx_bytes = 200 * n;
+	w->tx_packets = 3 * n;
+	w->rx_packets = 4 * n;
+	w->retransmits = 5 * n;
+	w->exchanges = 6 * n;
+}
+
+static void put(struct fm_store *s, struct fm_window_row *w)
+{
+	int err = fm_store_put_window(s, w);
+
+	if (err)
+		fail_msg("put_window: %d %s", err, fm_store_errmsg(s));
+	fm_hist_free(&w->latency);
+	fm_hist_free(&w->rtt);
+}
+
+static void put_simple(struct fm_store *s, uint32_t res, uint64_t start,
+		       const char *client, const char *server, uint64_t n)
+{
+	struct fm_window_row w;
+
+	window(&w, res, start, client, server, n);
+	put(s, &w);
+}
+
+static uint32_t resolution(struct fm_store *s, uint64_t from_s)
+{
+	struct fm_query q = { .from_s = from_s, .to_s = from_s + 1 };
+	uint32_t res;
+
+	assert_int_equal(fm_query_resolution(s, &q, &res), 0);
+	return res;
+}
+
+static void test_resolution(void **state)
+{
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 60, .res_s = 60 };
+	uint32_t res;
+
+	/* nothing stored: the finest, reading nothing */
+	assert_int_equal(resolution(f->s, T0), FM_RES_FINE);
+
+	/* minutes and hours only: minutes are then the finest */
+	put_simple(f->s, FM_RES_MINUTE, T0 - 600, "a", "b", 1);
+	put_simple(f->s, FM_RES_HOUR, T0 - 7200, "a", "b", 1);
+	assert_int_equal(resolution(f->s, T0 - 600), FM_RES_MINUTE);
+	assert_int_equal(resolution(f->s, T0 - 601), FM_RES_HOUR);
+
+	put_simple(f->s, FM_RES_FINE, T0, "a", "b", 1);
+	put_simple(f->s, FM_RES_FINE, T0 + 10, "a", "b", 1);
+	assert_int_equal(resolution(f->s, T0 + 5), FM_RES_FINE);
+	assert_int_equal(resolution(f->s, T0), FM_RES_FINE);
+	assert_int_equal(resolution(f->s, T0 - 1), FM_RES_MINUTE);
+	assert_int_equal(resolution(f->s, T0 - 7200), FM_RES_HOUR);
+	/* nothing reaches back that far: the coarsest with data */
+	assert_int_equal(resolution(f->s, T0 - 86400), FM_RES_HOUR);
+
+	/* a resolution asked for is the one used */
+	assert_int_equal(fm_query_resolution(f->s, &q, &res), 0);
+	assert_int_equal(res, 60);
+}
+
+static const struct fm_metrics_row *find(const struct fm_metrics_rows *rows,
+					 const char *client,
+					 const char *server)
+{
+	size_t i;
+
+	for (i = 0; i < rows->len; i++)
+		if (!strcmp(rows->v[i].client, client) &&
+		    !strcmp(rows->v[i].server, server))
+			return &rows->v[i];
+	fail_msg("no row %s -> %s", client, server);
+	return NULL;
+}
+
+/*
+ * web -> api (L7), mobile -> api (not L7), api -> db, over two windows;
+ * plus a window outside the period.
+ */
+static void put_mesh(struct fm_store *s)
+{
+	struct fm_window_row w;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		window(&w, FM_RES_FINE, T0 + 10 * i, "web", "api", 1 + i);
+		w.l7 = true;
+		w.requests = 50;
+		w.failures = 5 * i;
+		w.sample_rate = i ? 0.5 : 1;
+		assert_int_equal(fm_hist_add(&w.latency, 1000 + i, 1), 0);
+		assert_int_equal(fm_hist_add(&w.rtt, 200, 1), 0);
+		put(s, &w);
+		window(&w, FM_RES_FINE, T0 + 10 * i, "mobile", "api", 10);
+		assert_int_equal(fm_hist_add(&w.latency, 3000, 2), 0);
+		put(s, &w);
+		window(&w, FM_RES_FINE, T0 + 10 * i, "api", "db", 7);
+		put(s, &w);
+	}
+	put_simple(s, FM_RES_FINE, T0 + 100, "web", "api", 1000);
+	put_simple(s, FM_RES_FINE, T0 + 100, "batch", "db", 1000);
+}
+
+static void assert_sums(const struct fm_metrics_row *r, uint64_t n)
+{
+	assert_int_equal(r->opened, n);
+	assert_int_equal(r->closed, 2 * n);
+	assert_int_equal(r->tx_bytes, 100 * n);
+	assert_int_equal(r->rx_bytes, 200 * n);
+	assert_int_equal(r->tx_packets, 3 * n);
+	assert_int_equal(r->rx_packets, 4 * n);
+	assert_int_equal(r->retransmits, 5 * n);
+	assert_int_equal(r->exchanges, 6 * n);
+}
+
+static void test_stat_and_edges(void **state)
+{
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
+	struct fm_metrics_rows stat, edges;
+	const struct fm_metrics_row *r;
+	size_t i;
+
+	put_mesh(f->s);
+	assert_int_equal(fm_query_edges(f->s, &q, &edges), 0);
+	assert_int_equal(edges.len, 3);
+	/* sorted by client, then server */
+	assert_string_equal(edges.v[0].client, "api");
+	assert_string_equal(edges.v[1].client, "mobile");
+	assert_string_equal(edges.v[2].client, "web");
+	r = find(&edges, "web", "api");
+	assert_sums(r, 3);
+	assert_true(r->l7);
+	assert_int_equal(r->requests, 100);
+	assert_int_equal(r->failures, 5);
+	assert_true(r->sample_rate == 0.5);
+	assert_int_equal(r->latency.count, 2);
+	assert_int_equal(r->rtt.count, 2);
+	assert_int_equal(r->seconds, 100);
+	r = find(&edges, "mobile", "api");
+	assert_sums(r, 20);
+	assert_false(r->l7);
+	assert_int_equal(r->latency.count, 4);
+	assert_int_equal(r->rtt.count, 0);
+	assert_sums(find(&edges, "api", "db"), 14);
+
+	assert_int_equal(fm_query_stat(f->s, &q, &stat), 0);
+	assert_int_equal(stat.len, 4);
+	/* sorted by name; what each served is the sum of its edges in */
+	assert_string_equal(stat.v[0].server, "api");
+	assert_string_equal(stat.v[1].server, "db");
+	assert_string_equal(stat.v[2].server, "mobile");
+	assert_string_equal(stat.v[3].server, "web");
+	for (i = 0; i < stat.len; i++)
+		assert_string_equal(stat.v[i].client, "");
+	assert_sums(&stat.v[0], 23);
+	assert_true(stat.v[0].l7);
+	assert_int_equal(stat.v[0].requests, 100);
+	assert_int_equal(stat.v[0].latency.count, 6);
+	assert_int_equal(stat.v[0].rtt.count, 2);
+	assert_sums(&stat.v[1], 14);
+	assert_false(stat.v[1].l7);
+	/* callers only: listed, nothing served */
+	for (i = 2; i < 4; i++) {
+		assert_sums(&stat.v[i], 0);
+		assert_false(stat.v[i].l7);
+		assert_int_equal(stat.v[i].latency.count, 0);
+		assert_int_equal(stat.v[i].rtt.count, 0);
+		assert_int_equal(stat.v[i].seconds, 100);
+	}
+	fm_metrics_rows_free(&stat);
+	fm_metrics_rows_free(&edges);
+
+	/* an empty period is an empty list */
+	q.from_s = T0 + 200;
+	q.to_s = T0 + 300;
+	assert_int_equal(fm_query_stat(f->s, &q, &stat), 0);
+	assert_int_equal(stat.len, 0);
+	fm_metrics_rows_free(&stat);
+}
+
+static void test_filters(void **state)
+{
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
+	struct fm_metrics_rows rows;
+
+	put_mesh(f->s);
+	q.service = "api";
+	assert_int_equal(fm_query_stat(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_string_equal(rows.v[0].server, "api");
+	assert_sums(&rows.v[0], 23);
+	fm_metrics_rows_free(&rows);
+
+	q.service = "web";	/* a caller only */
+	assert_int_equal(fm_query_stat(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_string_equal(rows.v[0].server, "web");
+	assert_sums(&rows.v[0], 0);
+	fm_metrics_rows_free(&rows);
+
+	q.service = "nobody";
+	assert_int_equal(fm_query_stat(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 0);
+	fm_metrics_rows_free(&rows);
+
+	q.service = NULL;
+	q.server = "api";
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 2);
+	assert_string_equal(rows.v[0].client, "mobile");
+	assert_string_equal(rows.v[1].client, "web");
+	fm_metrics_rows_free(&rows);
+
+	q.client = "web";
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_string_equal(rows.v[0].server, "api");
+	fm_metrics_rows_free(&rows);
+
+	q.server = NULL;
+	q.client = "api";
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_string_equal(rows.v[0].server, "db");
+	fm_metrics_rows_free(&rows);
+}
+
+static void test_rates(void **state)
+{
+	struct fm_metrics_row r = { .seconds = 50, .exchanges = 25 };
+
+	(void)state;
+	/* not L7: exchanges per second, success unknown */
+	assert_true(fm_metrics_rps(&r) == 0.5);
+	assert_true(fm_metrics_success_rate(&r) < 0);
+	/* L7: requests per second */
+	r.l7 = true;
+	r.requests = 100;
+	r.failures = 5;
+	assert_true(fm_metrics_rps(&r) == 2);
+	assert_true(fm_metrics_success_rate(&r) == 0.95);
+	r.failures = 0;
+	assert_true(fm_metrics_success_rate(&r) == 1);
+	/* scaled estimates that disagree never go below 0 */
+	r.failures = 101;
+	assert_true(fm_metrics_success_rate(&r) == 0);
+	/* no requests: unknown, and no time: unknown */
+	r.requests = 0;
+	r.failures = 0;
+	assert_true(fm_metrics_success_rate(&r) < 0);
+	assert_true(fm_metrics_rps(&r) == 0);
+	r.seconds = 0;
+	assert_true(fm_metrics_rps(&r) < 0);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_percentiles(void **state)
+{
+	static const double qs[] = { 0.5, 0.95, 0.99 };
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 3600 };
+	enum { N = 5000, WINDOWS = 50 };
+	uint64_t *v = calloc(N, sizeof(*v)), seed = 12345, exact;
+	struct fm_metrics_rows rows;
+	struct fm_window_row w;
+	double got;
+	size_t i, k;
+
+	assert_non_null(v);
+	/* a long-tailed mix of latencies, spread over many windows */
+	for (i = 0; i < N; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		v[i] = 50 + (seed >> 33) % 2000;
+		if (i % 20 == 0)
+			v[i] *= 40;
+	}
+	for (k = 0; k < WINDOWS; k++) {
+		window(&w, FM_RES_FINE, T0 + 10 * k, "a", "b", 1);
+		for (i = k; i < N; i += WINDOWS)
+			assert_int_equal(fm_hist_add(&w.latency, v[i], 1), 0);
+		put(f->s, &w);
+	}
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_int_equal(rows.v[0].latency.count, N);
+	qsort(v, N, sizeof(*v), cmp_u64);
+	for (i = 0; i < sizeof(qs) / sizeof(*qs); i++) {
+		/* nearest rank */
+		k = (size_t)(qs[i] * N + 0.999999) - 1;
+		exact = v[k];
+		got = (double)fm_hist_quantile(&rows.v[0].latency, qs[i]);
+		if (got < exact * 0.99 || got > exact * 1.01)
+			fail_msg("p%g: %g, exact %llu", qs[i] * 100, got,
+				 (unsigned long long)exact);
+	}
+	fm_metrics_rows_free(&rows);
+	free(v);
+}
+
+static void assert_quantiles(json_t *obj, bool null)
+{
+	static const char *const keys[] = { "p50", "p95", "p99" };
+	size_t i;
+
+	assert_true(json_is_object(obj));
+	assert_int_equal(json_object_size(obj), 3);
+	for (i = 0; i < 3; i++) {
+		json_t *v = json_object_get(obj, keys[i]);
+
+		assert_non_null(v);
+		assert_true(null ? json_is_null(v) : json_is_real(v));
+	}
+}
+
+/* Every metric name, and the type of its value in @row. */
+static void assert_metrics_json(json_t *row, size_t names)
+{
+	static const char *const counters[] = {
+		"connections", "connections_closed", "tx_bytes", "rx_bytes",
+		"tx_packets", "rx_packets", "retransmits", "exchanges",
+		"window_s",
+	};
+	size_t i;
+
+	assert_true(json_is_object(row));
+	for (i = 0; i < sizeof(counters) / sizeof(*counters); i++)
+		if (!json_is_integer(json_object_get(row, counters[i])))
+			fail_msg("%s is not an integer", counters[i]);
+	assert_non_null(json_object_get(row, "requests"));
+	assert_non_null(json_object_get(row, "rps"));
+	assert_non_null(json_object_get(row, "success_rate"));
+	assert_true(json_is_boolean(json_object_get(row, "estimated")));
+	assert_non_null(json_object_get(row, "latency_ms"));
+	assert_non_null(json_object_get(row, "rtt_ms"));
+	/* nothing else */
+	assert_int_equal(json_object_size(row), names + 15);
+}
+
+static json_t *get(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v)
+		fail_msg("no \"%s\"", key);
+	return v;
+}
+
+static void test_json(void **state)
+{
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
+	struct fm_metrics_rows stat, edges;
+	json_t *j, *row, *lat;
+	size_t i;
+
+	put_mesh(f->s);
+	assert_int_equal(fm_query_stat(f->s, &q, &stat), 0);
+	assert_int_equal(fm_query_edges(f->s, &q, &edges), 0);
+
+	j = fm_stat_rows_to_json(&stat);
+	assert_true(json_is_array(j));
+	assert_int_equal(json_array_size(j), 4);
+	json_array_foreach(j, i, row)
+		assert_metrics_json(row, 1);
+	/* api: L7, estimated, with samples */
+	row = json_array_get(j, 0);
+	assert_string_equal(json_string_value(get(row, "service")), "api");
+	assert_int_equal(json_integer_value(get(row, "connections")), 23);
+	assert_int_equal(json_integer_value(get(row, "connections_closed")),
+			 46);
+	assert_int_equal(json_integer_value(get(row, "requests")), 100);
+	assert_true(json_real_value(get(row, "rps")) == 1.0);
+	assert_true(json_real_value(get(row, "success_rate")) == 0.95);
+	assert_true(json_is_true(get(row, "estimated")));
+	assert_int_equal(json_integer_value(get(row, "window_s")), 100);
+	lat = get(row, "latency_ms");
+	assert_quantiles(lat, false);
+	/* 6 samples: 1000, 1001, 3000 x 4 us; exact below 256 us only */
+	assert_true(json_real_value(get(lat, "p99")) > 2.98 &&
+		    json_real_value(get(lat, "p99")) < 3.02);
+	assert_quantiles(get(row, "rtt_ms"), false);
+	assert_true(json_real_value(get(get(row, "rtt_ms"), "p50")) == 0.2);
+	/* db: not L7, no samples */
+	row = json_array_get(j, 1);
+	assert_true(json_is_null(get(row, "requests")));
+	assert_true(json_is_null(get(row, "success_rate")));
+	assert_true(json_is_false(get(row, "estimated")));
+	assert_true(json_real_value(get(row, "rps")) == 0.84);	/* 84/100 */
+	assert_quantiles(get(row, "latency_ms"), true);
+	assert_quantiles(get(row, "rtt_ms"), true);
+	json_decref(j);
+
+	j = fm_edge_rows_to_json(&edges);
+	assert_int_equal(json_array_size(j), 3);
+	json_array_foreach(j, i, row)
+		assert_metrics_json(row, 2);
+	row = json_array_get(j, 2);
+	assert_string_equal(json_string_value(get(row, "client")), "web");
+	assert_string_equal(json_string_value(get(row, "server")), "api");
+	assert_null(json_object_get(row, "service"));
+	json_decref(j);
+
+	j = fm_topology_to_json(&stat, &edges);
+	assert_int_equal(json_object_size(j), 2);
+	assert_int_equal(json_array_size(get(j, "nodes")), 4);
+	assert_int_equal(json_array_size(get(j, "edges")), 3);
+	json_array_foreach(get(j, "nodes"), i, row) {
+		assert_metrics_json(row, 1);
+		assert_string_equal(json_string_value(get(row, "name")),
+				    stat.v[i].server);
+	}
+	json_array_foreach(get(j, "edges"), i, row)
+		assert_metrics_json(row, 2);
+	json_decref(j);
+
+	/* rps to three decimals; no time: null */
+	stat.v[1].exchanges = 2;
+	stat.v[1].seconds = 3;
+	j = fm_stat_rows_to_json(&stat);
+	assert_true(json_real_value(get(json_array_get(j, 1), "rps")) ==
+		    0.667);
+	json_decref(j);
+	stat.v[1].seconds = 0;
+	j = fm_stat_rows_to_json(&stat);
+	assert_true(json_is_null(get(json_array_get(j, 1), "rps")));
+	json_decref(j);
+
+	fm_metrics_rows_free(&stat);
+	fm_metrics_rows_free(&edges);
+}
+
+static void put_flow(struct fm_store *s, uint64_t id, uint64_t closed_s,
+		     const char *client, const char *server)
+{
+	struct fm_flow_row fr = { 0 };
+
+	fr.rec.flow_id = id;
+	fr.rec.time_ns = closed_s * 1000000000ULL + 500;
+	fr.rec.family = AF_INET;
+	fr.rec.proto = IPPROTO_TCP;
+	fr.rec.state = FLOWMESH_STATE_CLOSED;
+	fr.rec.client[0] = 10;
+	fr.rec.client[3] = (uint8_t)id;
+	fr.rec.server[0] = 10;
+	fr.rec.server[3] = 200;
+	fr.rec.client_port = 30000;
+	fr.rec.server_port = 8080;
+	fr.rec.tx_bytes = id * 100;
+	fr.rec.rtt_samples = 2;
+	fr.rec.rtt_sum_us = 300;
+	fr.rec.rtt_min_us = 100;
+	fr.rec.rtt_max_us = 200;
+	fr.rec.response_count = 1;
+	fr.rec.response_sum_us = 900;
+	fr.rec.response_max_us = 900;
+	fr.rec.retransmits = 4;
+	fr.rec.rtt_hs_client_us = 50;
+	fr.opened_ns = closed_s * 1000000000ULL - 1000000000ULL;
+	strcpy(fr.client_service, client);
+	strcpy(fr.server_service, server);
+	assert_int_equal(fm_store_put_flow(s, &fr), 0);
+}
+
+static void test_flows(void **state)
+{
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
+	struct fm_flows flows;
+	json_t *j;
+
+	put_flow(f->s, 3, T0 + 30, "web", "api");
+	put_flow(f->s, 1, T0 + 10, "web", "api");
+	put_flow(f->s, 2, T0 + 20, "api", "db");
+	put_flow(f->s, 4, T0 - 1, "web", "api");	/* before */
+	put_flow(f->s, 5, T0 + 100, "web", "api");	/* after */
+
+	assert_int_equal(fm_query_flows(f->s, &q, 0, &flows), 0);
+	assert_int_equal(flows.len, 3);
+	assert_int_equal(flows.v[0].id, 1);
+	assert_int_equal(flows.v[1].id, 2);
+	assert_int_equal(flows.v[2].id, 3);
+	assert_int_equal(flows.v[0].last_seen_ns,
+			 (T0 + 10) * 1000000000ULL + 500);
+	assert_int_equal(flows.v[0].first_seen_ns, (T0 + 9) * 1000000000ULL);
+	assert_int_equal(flows.v[0].tx_bytes, 100);
+	assert_int_equal(flows.v[0].client[3], 1);
+	assert_int_equal(flows.v[0].rtt.count, 2);
+	assert_int_equal(flows.v[0].response.sum_us, 900);
+	assert_true(fm_flow_has(&flows.v[0], FLOWMESH_FLOW_A_ID));
+	assert_true(fm_flow_has(&flows.v[0], FLOWMESH_FLOW_A_STATE));
+	assert_false(fm_flow_has(&flows.v[0], FLOWMESH_FLOW_A_TCP_FLAGS_TX));
+
+	/* the same JSON as live flows */
+	j = fm_flow_to_json(&flows.v[0]);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(get(j, "id")), 1);
+	assert_string_equal(json_string_value(get(j, "state")), "closed");
+	assert_string_equal(json_string_value(get(j, "client")), "10.0.0.1");
+	assert_int_equal(json_integer_value(get(j, "retransmits")), 4);
+	assert_int_equal(json_integer_value(get(j,
+				"rtt_handshake_client_us")), 50);
+	assert_true(json_is_null(get(j, "rtt_handshake_server_us")));
+	assert_true(json_is_null(get(j, "tcp_flags_tx")));
+	assert_int_equal(json_integer_value(get(get(j, "rtt_us"), "samples")),
+			 2);
+	json_decref(j);
+	fm_flows_free(&flows);
+
+	/* oldest first, up to the limit */
+	assert_int_equal(fm_query_flows(f->s, &q, 2, &flows), 0);
+	assert_int_equal(flows.len, 2);
+	assert_int_equal(flows.v[1].id, 2);
+	fm_flows_free(&flows);
+
+	q.client = "web";
+	assert_int_equal(fm_query_flows(f->s, &q, 0, &flows), 0);
+	assert_int_equal(flows.len, 2);
+	assert_int_equal(flows.v[0].id, 1);
+	assert_int_equal(flows.v[1].id, 3);
+	fm_flows_free(&flows);
+	q.client = NULL;
+	q.server = "db";
+	assert_int_equal(fm_query_flows(f->s, &q, 0, &flows), 0);
+	assert_int_equal(flows.len, 1);
+	assert_int_equal(flows.v[0].id, 2);
+	fm_flows_free(&flows);
+}
+
+/* Stored data that is not what the store writes: an error, not a guess. */
+static void test_malformed(void **state)
+{
+	struct fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
+	struct fm_metrics_rows rows;
+	struct fm_flows flows;
+
+	put_mesh(f->s);
+	put_flow(f->s, 1, T0 + 10, "web", "api");
+
+	raw_exec(f->s, "UPDATE windows SET latency = x'0102' WHERE"
+		 " client = 'mobile'");
+	assert_int_not_equal(fm_query_stat(f->s, &q, &rows), 0);
+	assert_null(rows.v);
+	assert_non_null(strstr(fm_store_errmsg(f->s), "malformed histogram"));
+	assert_int_not_equal(fm_query_edges(f->s, &q, &rows), 0);
+	raw_exec(f->s, "UPDATE windows SET latency = NULL");
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
+	fm_metrics_rows_free(&rows);
+
+	raw_exec(f->s, "UPDATE windows SET tx_bytes = 'lots'"
+		 " WHERE client = 'api'");
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), -EBADMSG);
+	assert_non_null(strstr(fm_store_errmsg(f->s), "malformed"));
+	raw_exec(f->s, "UPDATE windows SET tx_bytes = 1, opened = -5"
+		 " WHERE client = 'api'");
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), -EBADMSG);
+	raw_exec(f->s, "UPDATE windows SET opened = 1, sample_rate = 2"
+		 " WHERE client = 'web'");
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), -EBADMSG);
+	raw_exec(f->s, "UPDATE windows SET sample_rate = 1,"
+		 " client = printf('%100s', 'x') WHERE client = 'web'");
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), -EBADMSG);
+
+	raw_exec(f->s, "UPDATE flows SET proto = 99");
+	assert_int_equal(fm_query_flows(f->s, &q, 0, &flows), -EBADMSG);
+	assert_null(flows.v);
+	raw_exec(f->s, "UPDATE flows SET proto = 6, server = x'00'");
+	assert_int_equal(fm_query_flows(f->s, &q, 0, &flows), -EBADMSG);
+	raw_exec(f->s, "UPDATE flows SET server = zeroblob(16),"
+		 " rtt_samples = 4294967296");
+	assert_int_equal(fm_query_flows(f->s, &q, 0, &flows), -EBADMSG);
+	assert_non_null(strstr(fm_store_errmsg(f->s), "closed flow"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_resolution, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stat_and_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		cmocka_unit_test(test_rates),
+		cmocka_unit_test_setup_teardown(test_percentiles, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("query", tests, NULL, NULL);
+}
