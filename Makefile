@@ -37,8 +37,9 @@ userspace: setup
 install: userspace
 	install -D -m 0755 $(BUILD)/flowmesh $(DESTDIR)$(PREFIX)/sbin/flowmesh
 	install -D -m 0755 $(BUILD)/flowmeshd $(DESTDIR)$(PREFIX)/sbin/flowmeshd
-	install -D -m 0644 agent/flowmeshd.service \
-		$(DESTDIR)/lib/systemd/system/flowmeshd.service
+	mkdir -p $(DESTDIR)/lib/systemd/system
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' agent/flowmeshd.service \
+		>$(DESTDIR)/lib/systemd/system/flowmeshd.service
 
 dkms-install: setup
 	tools/dkms-install $(KVER)

@@ -276,8 +276,8 @@ static int flowmesh_bench_cases(struct seq_file *m, struct flowmesh_bench *b)
 	int c, err;
 
 	rcu_read_lock();
-	nsaved = flowmesh_config_get()->nskip;
-	memcpy(saved, flowmesh_config_get()->skip_ports,
+	nsaved = flowmesh_config_get()->skip.n;
+	memcpy(saved, flowmesh_config_get()->skip.list,
 	       nsaved * sizeof(saved[0]));
 	rcu_read_unlock();
 	err = flowmesh_bench_skip_ports(&skip, 1);

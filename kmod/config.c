@@ -33,6 +33,25 @@ static struct netlink_range_validation flowmesh_ring_range = {
 	.min = 16, .max = 1U << 20,
 };
 
+static struct netlink_range_validation flowmesh_detect_range = {
+	.max = FLOWMESH_DETECT_PACKETS_MAX,
+};
+
+/* A "1 in M" fits 16 bits. */
+static struct netlink_range_validation flowmesh_u16_range = {
+	.max = U16_MAX,
+};
+
+/* queue_num is the first of FLOWMESH_QUEUES queue numbers (16 bits). */
+static struct netlink_range_validation flowmesh_queue_range = {
+	.max = U16_MAX + 1 - FLOWMESH_QUEUES,
+};
+
+/* Linkerd's default opaque ports: protocols where the server speaks first. */
+static const u16 flowmesh_opaque_default[] = {
+	25, 587, 3306, 4444, 5432, 6379, 9300, 11211,
+};
+
 const struct nla_policy flowmesh_config_policy[FLOWMESH_CONFIG_A_MAX + 1] = {
 	[FLOWMESH_CONFIG_A_MAX_FLOWS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &flowmesh_max_flows_range),
@@ -56,6 +75,16 @@ const struct nla_policy flowmesh_config_policy[FLOWMESH_CONFIG_A_MAX + 1] = {
 		.type = NLA_BINARY,
 		.len = FLOWMESH_MAX_PORTS * sizeof(u16),
 	},
+	[FLOWMESH_CONFIG_A_DETECT_PACKETS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &flowmesh_detect_range),
+	[FLOWMESH_CONFIG_A_INSPECT_ONE_IN] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &flowmesh_u16_range),
+	[FLOWMESH_CONFIG_A_QUEUE_NUM] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &flowmesh_queue_range),
+	[FLOWMESH_CONFIG_A_OPAQUE_PORTS] = {
+		.type = NLA_BINARY,
+		.len = FLOWMESH_MAX_PORTS * sizeof(u16),
+	},
 };
 
 static struct flowmesh_config *flowmesh_config_alloc(void)
@@ -68,9 +97,16 @@ static void flowmesh_config_free_rcu(struct rcu_head *head)
 	kvfree(container_of(head, struct flowmesh_config, rcu));
 }
 
+static void flowmesh_ports_add(struct flowmesh_ports *ports, u16 port)
+{
+	if (!__test_and_set_bit(port, ports->map))	/* else listed twice */
+		ports->list[ports->n++] = port;
+}
+
 int flowmesh_config_init(u32 max_flows, u32 ring_size)
 {
 	struct flowmesh_config *cfg = flowmesh_config_alloc();
+	unsigned int i;
 
 	if (!cfg)
 		return -ENOMEM;
@@ -83,6 +119,10 @@ int flowmesh_config_init(u32 max_flows, u32 ring_size)
 	cfg->timeouts.update_interval = 10;
 	cfg->ring_size = ring_size;
 	cfg->samples = FLOWMESH_SAMPLES_ALL;
+	cfg->detect_packets = 4;
+	cfg->queue_num = FLOWMESH_QUEUE_NUM_DEFAULT;
+	for (i = 0; i < ARRAY_SIZE(flowmesh_opaque_default); i++)
+		flowmesh_ports_add(&cfg->opaque, flowmesh_opaque_default[i]);
 	rcu_assign_pointer(flowmesh_config, cfg);
 	return 0;
 }
@@ -116,7 +156,14 @@ int flowmesh_config_fill(struct sk_buff *skb, const struct flowmesh_config *cfg)
 	    nla_put_u32(skb, FLOWMESH_CONFIG_A_RING_SIZE, cfg->ring_size) ||
 	    nla_put_u32(skb, FLOWMESH_CONFIG_A_SAMPLES, cfg->samples) ||
 	    nla_put(skb, FLOWMESH_CONFIG_A_SKIP_PORTS,
-		    cfg->nskip * sizeof(u16), cfg->skip_ports)) {
+		    cfg->skip.n * sizeof(u16), cfg->skip.list) ||
+	    nla_put_u32(skb, FLOWMESH_CONFIG_A_DETECT_PACKETS,
+			cfg->detect_packets) ||
+	    nla_put_u32(skb, FLOWMESH_CONFIG_A_INSPECT_ONE_IN,
+			cfg->inspect_one_in) ||
+	    nla_put_u32(skb, FLOWMESH_CONFIG_A_QUEUE_NUM, cfg->queue_num) ||
+	    nla_put(skb, FLOWMESH_CONFIG_A_OPAQUE_PORTS,
+		    cfg->opaque.n * sizeof(u16), cfg->opaque.list)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -124,29 +171,41 @@ int flowmesh_config_fill(struct sk_buff *skb, const struct flowmesh_config *cfg)
 	return 0;
 }
 
-static int flowmesh_config_skip_ports(struct flowmesh_config *cfg,
-				      const struct nlattr *attr,
-				      struct netlink_ext_ack *extack)
+/*
+ * Replaces @set with the ports of @attr.  The messages name the setting:
+ * extack messages must be string literals.
+ */
+static int flowmesh_config_ports(struct flowmesh_ports *set,
+				 const struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
 {
 	unsigned int i, n = nla_len(attr) / sizeof(u16);
 	const u16 *ports = nla_data(attr);
+	bool skip = nla_type(attr) == FLOWMESH_CONFIG_A_SKIP_PORTS;
 
 	if (nla_len(attr) % sizeof(u16)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "skip_ports must be an array of 16-bit ports");
+		if (skip)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "skip_ports must be an array of 16-bit ports");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "opaque_ports must be an array of 16-bit ports");
 		return -EINVAL;
 	}
-	bitmap_zero(cfg->skip, 65536);
-	cfg->nskip = 0;
+	bitmap_zero(set->map, 65536);
+	set->n = 0;
 	for (i = 0; i < n; i++) {
-		if (!ports[i]) {
+		if (ports[i]) {
+			flowmesh_ports_add(set, ports[i]);
+			continue;
+		}
+		if (skip)
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "skip_ports: port 0 is not a port");
-			return -EINVAL;
-		}
-		if (__test_and_set_bit(ports[i], cfg->skip))
-			continue;	/* listed twice */
-		cfg->skip_ports[cfg->nskip++] = ports[i];
+		else
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "opaque_ports: port 0 is not a port");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -195,10 +254,19 @@ int flowmesh_config_set(struct nlattr **tb, struct netlink_ext_ack *extack)
 			    FLOWMESH_CONFIG_A_UPDATE_INTERVAL);
 	flowmesh_config_u32(&cfg->ring_size, tb, FLOWMESH_CONFIG_A_RING_SIZE);
 	flowmesh_config_u32(&cfg->samples, tb, FLOWMESH_CONFIG_A_SAMPLES);
+	flowmesh_config_u32(&cfg->detect_packets, tb,
+			    FLOWMESH_CONFIG_A_DETECT_PACKETS);
+	flowmesh_config_u32(&cfg->inspect_one_in, tb,
+			    FLOWMESH_CONFIG_A_INSPECT_ONE_IN);
+	flowmesh_config_u32(&cfg->queue_num, tb, FLOWMESH_CONFIG_A_QUEUE_NUM);
 	if (tb[FLOWMESH_CONFIG_A_SKIP_PORTS])
-		err = flowmesh_config_skip_ports(cfg,
-						 tb[FLOWMESH_CONFIG_A_SKIP_PORTS],
-						 extack);
+		err = flowmesh_config_ports(&cfg->skip,
+					    tb[FLOWMESH_CONFIG_A_SKIP_PORTS],
+					    extack);
+	if (!err && tb[FLOWMESH_CONFIG_A_OPAQUE_PORTS])
+		err = flowmesh_config_ports(&cfg->opaque,
+					    tb[FLOWMESH_CONFIG_A_OPAQUE_PORTS],
+					    extack);
 	if (!err && cfg->ring_size != old->ring_size)
 		err = flowmesh_rings_resize(&flowmesh_rings, cfg->ring_size);
 	if (err) {

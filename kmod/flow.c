@@ -61,6 +61,9 @@ void flowmesh_flow_record(const struct flowmesh_flow *flow, u8 type,
 	rec->proto = key->proto;
 	rec->state = flow->state;
 	rec->value_us = value_us;
+	rec->l7_proto = flow->l7_proto;
+	rec->l7_flags = flow->l7_flags;
+	rec->sampled = flow->sampled;
 	flowmesh_latency_record(&flow->response, &rec->response_count,
 				&rec->response_max_us, &rec->response_sum_us);
 	/* Only TCP measures RTT: a UDP record keeps zero there. */
@@ -93,9 +96,46 @@ void flowmesh_flow_emit(struct flowmesh_table *t, struct flowmesh_flow *flow,
 		flowmesh_ring_put(t->rings, &rec);
 }
 
-void flowmesh_flow_packet(struct flowmesh_table *t,
-			  const struct flowmesh_config *cfg,
-			  const struct flowmesh_pkt *pkt, u64 now_ns)
+/*
+ * Whether the agent sees this packet of @flow, going @dir: only packets
+ * with a payload, of a flow chosen at creation and not labelled STOP;
+ * detection takes the first detect_packets of each direction until the
+ * flow is labelled DONE, inspection takes them all.  Caller holds the flow
+ * lock.
+ */
+/*
+ * Which of the agent's queues gets @pkt: its FLOWMESH_QUEUE_* offset from
+ * queue_num, or -1 when the packet is not handed over.
+ */
+static int flowmesh_flow_hand_over(struct flowmesh_flow *flow,
+				   const struct flowmesh_config *cfg,
+				   const struct flowmesh_pkt *pkt,
+				   enum flowmesh_dir dir)
+{
+	const struct flowmesh_key *key = &flow->key;
+	int reply = dir == FLOWMESH_DIR_RX;
+
+	if (!pkt->payload || !flow->sampled ||
+	    (flow->l7_flags & FLOWMESH_LABEL_STOP) ||
+	    flowmesh_config_opaque(cfg, key->port[0], key->port[1]))
+		return -1;
+	if ((flow->sampled & FLOWMESH_SAMPLED_INSPECT) && cfg->inspect_one_in)
+		return FLOWMESH_QUEUE_INSPECT_TO_SERVER + reply;
+	if (!(flow->sampled & FLOWMESH_SAMPLED_DETECT) ||
+	    (flow->l7_flags & FLOWMESH_LABEL_DONE) || !cfg->detect_packets ||
+	    !flow->detect_left[dir])
+		return -1;
+	flow->detect_left[dir]--;
+	return FLOWMESH_QUEUE_DETECT_TO_SERVER + reply;
+}
+
+/*
+ * Accounts @pkt in its flow; returns the hook's verdict: NF_ACCEPT, or the
+ * queue verdict when the agent is to see the packet.
+ */
+unsigned int flowmesh_flow_packet(struct flowmesh_table *t,
+				  const struct flowmesh_config *cfg,
+				  const struct flowmesh_pkt *pkt, u64 now_ns)
 {
 	struct flowmesh_record recs[3];
 	struct flowmesh_counters *c;
@@ -103,11 +143,12 @@ void flowmesh_flow_packet(struct flowmesh_table *t,
 	unsigned int nrec = 0, i;
 	enum flowmesh_dir dir;
 	bool created;
+	int queue;
 	u32 us;
 
-	flow = flowmesh_table_add(t, pkt, now_ns, &created);
+	flow = flowmesh_table_add(t, cfg, pkt, now_ns, &created);
 	if (!flow)
-		return;
+		return NF_ACCEPT;
 	dir = pkt->src_side == flow->client_side ? FLOWMESH_DIR_TX :
 						    FLOWMESH_DIR_RX;
 
@@ -142,8 +183,13 @@ void flowmesh_flow_packet(struct flowmesh_table *t,
 	if (created)
 		flowmesh_flow_record(flow, FLOWMESH_REC_OPEN, 0, now_ns,
 				     &recs[nrec++]);
+	queue = flowmesh_flow_hand_over(flow, cfg, pkt, dir);
 	spin_unlock_bh(&flow->lock);
 
 	for (i = 0; i < nrec && t->rings; i++)
 		flowmesh_ring_put(t->rings, &recs[i]);
+	if (queue < 0)
+		return NF_ACCEPT;
+	flowmesh_stat_inc(t, packets_queued);
+	return flowmesh_queue_verdict(cfg, queue);
 }

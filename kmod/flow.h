@@ -29,6 +29,11 @@ struct flowmesh_flow {
 	struct flowmesh_key key;
 	u8 client_side;		/* index into key.addr/port of the client */
 	u8 state;		/* enum flowmesh_state */
+	u8 sampled;		/* FLOWMESH_SAMPLED_*, chosen at creation */
+	u8 l7_proto;		/* FLOWMESH_L7_*, from the agent's label */
+	u8 l7_flags;		/* FLOWMESH_LABEL_* */
+	/* Payload packets still to hand over; with the label, under lock. */
+	u8 detect_left[FLOWMESH_DIR_COUNT];
 	spinlock_t lock;	/* guards everything below, and the TCP part */
 	u64 id;
 	u64 first_ns;		/* ktime_get_ns() */
@@ -74,9 +79,9 @@ struct flowmesh_pkt {
 struct flowmesh_config;
 struct flowmesh_table;
 
-void flowmesh_flow_packet(struct flowmesh_table *t,
-			  const struct flowmesh_config *cfg,
-			  const struct flowmesh_pkt *pkt, u64 now_ns);
+unsigned int flowmesh_flow_packet(struct flowmesh_table *t,
+				  const struct flowmesh_config *cfg,
+				  const struct flowmesh_pkt *pkt, u64 now_ns);
 void flowmesh_flow_record(const struct flowmesh_flow *flow, u8 type,
 			  u32 value_us, u64 now_ns,
 			  struct flowmesh_record *rec);

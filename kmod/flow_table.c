@@ -70,6 +70,7 @@ int flowmesh_table_init(struct flowmesh_table *t, unsigned int max_flows,
 	atomic_set(&t->count, 0);
 	atomic64_set(&t->next_id, 0);
 	t->seed = get_random_u32();
+	t->sample_seed = get_random_u32();
 	t->rings = NULL;
 	t->on_remove = NULL;
 	for (i = 0; i < FLOWMESH_LOCKS; i++)
@@ -204,8 +205,41 @@ static bool flowmesh_bucket_has_closed(struct hlist_head *head)
 	return false;
 }
 
+/*
+ * Whether the flow of @key is one of the 1 in @one_in inspected.  A hash of
+ * the key with a seed of our own: no order in which flows come (a DNS query
+ * before each connection, say) can make the choice favour a kind of flow,
+ * and it costs one hash per new flow.
+ */
+bool flowmesh_table_inspects(const struct flowmesh_table *t,
+			     const struct flowmesh_key *key, u32 one_in)
+{
+	return one_in &&
+	       !reciprocal_scale(flowmesh_key_hash(key, t->sample_seed), one_in);
+}
+
+/* Chooses, before @flow is visible, whether the agent sees its payload. */
+static void flowmesh_flow_sample(const struct flowmesh_table *t,
+				 const struct flowmesh_config *cfg,
+				 struct flowmesh_flow *flow)
+{
+	const struct flowmesh_key *key = &flow->key;
+
+	if (flowmesh_config_opaque(cfg, key->port[0], key->port[1]))
+		return;
+	if (cfg->detect_packets) {
+		flow->sampled |= FLOWMESH_SAMPLED_DETECT;
+		flow->detect_left[FLOWMESH_DIR_TX] = cfg->detect_packets;
+		flow->detect_left[FLOWMESH_DIR_RX] = cfg->detect_packets;
+	}
+	if (flowmesh_table_inspects(t, key, cfg->inspect_one_in))
+		flow->sampled |= FLOWMESH_SAMPLED_INSPECT;
+}
+
 static struct flowmesh_flow *
-flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
+flowmesh_table_insert(struct flowmesh_table *t,
+		      const struct flowmesh_config *cfg,
+		      const struct flowmesh_pkt *pkt,
 		      unsigned int bucket, u64 now_ns, bool *created)
 {
 	spinlock_t *lock = flowmesh_bucket_lock(t, bucket);
@@ -230,6 +264,7 @@ flowmesh_table_insert(struct flowmesh_table *t, const struct flowmesh_pkt *pkt,
 	flow->first_ns = now_ns;
 	flow->last_ns = now_ns;
 	flow->updated_ns = now_ns;
+	flowmesh_flow_sample(t, cfg, flow);
 	spin_lock_init(&flow->lock);
 
 	spin_lock_bh(lock);
@@ -263,6 +298,7 @@ out_free:
  * holds rcu_read_lock().
  */
 struct flowmesh_flow *flowmesh_table_add(struct flowmesh_table *t,
+					 const struct flowmesh_config *cfg,
 					 const struct flowmesh_pkt *pkt,
 					 u64 now_ns, bool *created)
 {
@@ -273,7 +309,7 @@ struct flowmesh_flow *flowmesh_table_add(struct flowmesh_table *t,
 	flow = flowmesh_bucket_find(&t->buckets[bucket], &pkt->key);
 	if (flow)
 		return flow;
-	return flowmesh_table_insert(t, pkt, bucket, now_ns, created);
+	return flowmesh_table_insert(t, cfg, pkt, bucket, now_ns, created);
 }
 
 struct flowmesh_gc_arg {
@@ -345,5 +381,7 @@ void flowmesh_table_stats(struct flowmesh_table *t, struct flowmesh_stats *sum)
 		sum->alloc_failed += READ_ONCE(s->alloc_failed);
 		sum->packets_seen += READ_ONCE(s->packets_seen);
 		sum->packets_skipped += READ_ONCE(s->packets_skipped);
+		sum->packets_queued += READ_ONCE(s->packets_queued);
+		sum->labels_set += READ_ONCE(s->labels_set);
 	}
 }

@@ -22,6 +22,8 @@ struct flowmesh_stats {
 	u64 alloc_failed;
 	u64 packets_seen;
 	u64 packets_skipped;
+	u64 packets_queued;	/* handed to the agent over NFQUEUE */
+	u64 labels_set;
 };
 
 #define FLOWMESH_LOCKS 256
@@ -33,6 +35,7 @@ struct flowmesh_table {
 	atomic_t count;
 	atomic64_t next_id;
 	u32 seed;
+	u32 sample_seed;		/* which flows are inspected */
 	spinlock_t locks[FLOWMESH_LOCKS];	/* striped over buckets */
 	struct flowmesh_stats __percpu *stats;
 	struct kmem_cache *cache;	/* UDP flows */
@@ -46,8 +49,11 @@ int flowmesh_table_init(struct flowmesh_table *t, unsigned int max_flows,
 			const char *name);
 void flowmesh_table_destroy(struct flowmesh_table *t);
 struct flowmesh_flow *flowmesh_table_add(struct flowmesh_table *t,
+					 const struct flowmesh_config *cfg,
 					 const struct flowmesh_pkt *pkt,
 					 u64 now_ns, bool *created);
+bool flowmesh_table_inspects(const struct flowmesh_table *t,
+			     const struct flowmesh_key *key, u32 one_in);
 struct flowmesh_flow *flowmesh_table_lookup(struct flowmesh_table *t,
 					    const struct flowmesh_key *key);
 unsigned int flowmesh_table_scan(struct flowmesh_table *t,

@@ -74,9 +74,8 @@ static unsigned int flowmesh_account(struct sk_buff *skb,
 			  saddr, ports[0], daddr, ports[1]);
 	pkt.client_side = flowmesh_client_side(&pkt);
 	pkt.len = skb->len;
-	flowmesh_flow_packet(&flowmesh_flows, cfg, &pkt, ktime_get_ns());
 	flowmesh_stat_inc(&flowmesh_flows, packets_seen);
-	return NF_ACCEPT;
+	return flowmesh_flow_packet(&flowmesh_flows, cfg, &pkt, ktime_get_ns());
 skip:
 	flowmesh_stat_inc(&flowmesh_flows, packets_skipped);
 	return NF_ACCEPT;
@@ -131,7 +130,16 @@ skip:
 	return NF_ACCEPT;
 }
 
-/* Right after conntrack and defrag, before NAT rewrites addresses. */
+/*
+ * Right after conntrack and defrag, before NAT rewrites addresses.
+ *
+ * A packet handed to the agent leaves here through nf_queue() after it was
+ * accounted.  When the agent answers NF_ACCEPT, nf_reinject() resumes the
+ * walk at the hook after ours (hook_index + 1), so the packet is never
+ * accounted twice; only NF_REPEAT would call us again, and the agent never
+ * answers it.  A packet dropped by the queue (its listener closed with the
+ * packet pending) is lost like any drop, and TCP sends it again.
+ */
 const struct nf_hook_ops flowmesh_hook_ops[FLOWMESH_HOOK_OPS] = {
 	{
 		.hook = flowmesh_hook_ipv4,

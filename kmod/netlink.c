@@ -22,13 +22,27 @@ static const struct nla_policy flowmesh_filter_policy[FLOWMESH_FILTER_A_MAX + 1]
 	[FLOWMESH_FILTER_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 };
 
-/* Only filters and settings travel from userspace to the kernel. */
+/* What names a flow to label: its identity, as a dump lists it. */
+static const struct nla_policy
+flowmesh_flow_name_policy[FLOWMESH_FLOW_A_SERVER_PORT + 1] = {
+	[FLOWMESH_FLOW_A_FAMILY] = { .type = NLA_U8 },
+	[FLOWMESH_FLOW_A_PROTO] = { .type = NLA_U8 },
+	[FLOWMESH_FLOW_A_NETNS] = { .type = NLA_U32 },
+	[FLOWMESH_FLOW_A_CLIENT_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[FLOWMESH_FLOW_A_SERVER_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[FLOWMESH_FLOW_A_CLIENT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[FLOWMESH_FLOW_A_SERVER_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+/* Only filters, settings and labels travel from userspace to the kernel. */
 const struct nla_policy flowmesh_policy[FLOWMESH_A_MAX + 1] = {
-	[FLOWMESH_A_FLOW] = { .type = NLA_REJECT },
+	[FLOWMESH_A_FLOW] = NLA_POLICY_NESTED(flowmesh_flow_name_policy),
 	[FLOWMESH_A_STATS] = { .type = NLA_REJECT },
 	[FLOWMESH_A_FILTER] = NLA_POLICY_NESTED(flowmesh_filter_policy),
 	[FLOWMESH_A_RECORDS] = { .type = NLA_REJECT },
 	[FLOWMESH_A_CONFIG] = NLA_POLICY_NESTED(flowmesh_config_policy),
+	[FLOWMESH_A_LABEL_PROTO] = NLA_POLICY_MAX(NLA_U8, FLOWMESH_L7_MAX),
+	[FLOWMESH_A_LABEL_FLAGS] = NLA_POLICY_MASK(NLA_U32, FLOWMESH_LABEL_ALL),
 };
 
 static const struct genl_multicast_group flowmesh_mcgrps[] = {
@@ -161,7 +175,9 @@ static int flowmesh_put_flow(struct sk_buff *skb, struct flowmesh_flow *flow,
 	    nla_put_u8(skb, FLOWMESH_FLOW_A_STATE, r->state) ||
 	    (r->proto == IPPROTO_TCP && flowmesh_put_tcp(skb, r, &v->tcp)) ||
 	    flowmesh_put_latency(skb, FLOWMESH_FLOW_A_RTT, &v->rtt) ||
-	    flowmesh_put_latency(skb, FLOWMESH_FLOW_A_RESPONSE, &v->response)) {
+	    flowmesh_put_latency(skb, FLOWMESH_FLOW_A_RESPONSE, &v->response) ||
+	    nla_put_u8(skb, FLOWMESH_FLOW_A_L7_PROTO, r->l7_proto) ||
+	    nla_put_u8(skb, FLOWMESH_FLOW_A_SAMPLED, r->sampled)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -365,6 +381,10 @@ static int flowmesh_put_cpu(struct sk_buff *skb, int cpu)
 	    nla_put_u64_64bit(skb, FLOWMESH_CPU_A_PACKETS_SEEN,
 			      READ_ONCE(per_cpu_ptr(flowmesh_flows.stats,
 						    cpu)->packets_seen),
+			      FLOWMESH_CPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWMESH_CPU_A_PACKETS_QUEUED,
+			      READ_ONCE(per_cpu_ptr(flowmesh_flows.stats,
+						    cpu)->packets_queued),
 			      FLOWMESH_CPU_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -395,6 +415,7 @@ static int flowmesh_put_stats(struct sk_buff *skb)
 		FLOWMESH_STATS_A_RECORDS_DRAINED,
 		FLOWMESH_STATS_A_RECORDS_DROPPED,
 		FLOWMESH_STATS_A_RECORDS_QUEUED,
+		FLOWMESH_STATS_A_PACKETS_QUEUED, FLOWMESH_STATS_A_LABELS_SET,
 	};
 	struct flowmesh_totals tot;
 	struct nlattr *nest;
@@ -409,6 +430,7 @@ static int flowmesh_put_stats(struct sk_buff *skb)
 			tot.flows.packets_skipped, tot.flows.evicted,
 			tot.records.produced, tot.records.drained,
 			tot.records.dropped, tot.records.queued,
+			tot.flows.packets_queued, tot.flows.labels_set,
 		};
 
 		BUILD_BUG_ON(ARRAY_SIZE(values) != ARRAY_SIZE(attrs));
@@ -568,6 +590,150 @@ static int flowmesh_set_config(struct sk_buff *skb, struct genl_info *info)
 	return flowmesh_config_set(tb, info->extack);
 }
 
+static int flowmesh_addr_parse(union nf_inet_addr *addr, u8 family,
+			       const struct nlattr *a,
+			       struct netlink_ext_ack *extack)
+{
+	if (nla_len(a) != (family == NFPROTO_IPV4 ? 4 : 16)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "address does not match the family");
+		return -EINVAL;
+	}
+	memcpy(addr, nla_data(a), nla_len(a));
+	return 0;
+}
+
+int flowmesh_flow_name_parse(struct flowmesh_flow_name *n,
+			     const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWMESH_FLOW_A_SERVER_PORT + 1];
+	int err;
+
+	err = nla_parse_nested(tb, FLOWMESH_FLOW_A_SERVER_PORT, attr,
+			       flowmesh_flow_name_policy, extack);
+	if (err)
+		return err;
+	if (!tb[FLOWMESH_FLOW_A_FAMILY] || !tb[FLOWMESH_FLOW_A_PROTO] ||
+	    !tb[FLOWMESH_FLOW_A_CLIENT_ADDR] ||
+	    !tb[FLOWMESH_FLOW_A_SERVER_ADDR] ||
+	    !tb[FLOWMESH_FLOW_A_CLIENT_PORT] ||
+	    !tb[FLOWMESH_FLOW_A_SERVER_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a flow needs family, protocol, addresses and ports");
+		return -EINVAL;
+	}
+	memset(n, 0, sizeof(*n));
+	switch (nla_get_u8(tb[FLOWMESH_FLOW_A_FAMILY])) {
+	case AF_INET:
+		n->family = NFPROTO_IPV4;
+		break;
+	case AF_INET6:
+		n->family = NFPROTO_IPV6;
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FLOW_A_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	n->proto = nla_get_u8(tb[FLOWMESH_FLOW_A_PROTO]);
+	if (n->proto != IPPROTO_TCP && n->proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FLOW_A_PROTO],
+				    "protocol must be TCP or UDP");
+		return -EINVAL;
+	}
+	err = flowmesh_addr_parse(&n->addr[0], n->family,
+				  tb[FLOWMESH_FLOW_A_CLIENT_ADDR], extack) ?:
+	      flowmesh_addr_parse(&n->addr[1], n->family,
+				  tb[FLOWMESH_FLOW_A_SERVER_ADDR], extack);
+	if (err)
+		return err;
+	n->port[0] = htons(nla_get_u16(tb[FLOWMESH_FLOW_A_CLIENT_PORT]));
+	n->port[1] = htons(nla_get_u16(tb[FLOWMESH_FLOW_A_SERVER_PORT]));
+	if (tb[FLOWMESH_FLOW_A_NETNS])
+		n->netns = nla_get_u32(tb[FLOWMESH_FLOW_A_NETNS]);
+	return 0;
+}
+
+int flowmesh_flow_label(struct flowmesh_table *t,
+			const struct flowmesh_key *key, int l7_proto,
+			u32 flags, struct netlink_ext_ack *extack)
+{
+	struct flowmesh_flow *flow = flowmesh_table_lookup(t, key);
+
+	if (!flow) {
+		NL_SET_ERR_MSG(extack, "no such flow");
+		return -ENOENT;
+	}
+	spin_lock_bh(&flow->lock);
+	if (l7_proto >= 0)
+		flow->l7_proto = l7_proto;
+	flow->l7_flags |= flags;
+	spin_unlock_bh(&flow->lock);
+	flowmesh_stat_inc(t, labels_set);
+	return 0;
+}
+
+/*
+ * The namespace a label names: the requester's own, or from the initial
+ * namespace any.  NULL when there is none of that number.  Caller holds
+ * rcu_read_lock(); the namespace's flows are flushed only after a grace
+ * period, so the pointer is good for a lookup.
+ */
+static struct net *flowmesh_label_net(struct net *net, u32 netns)
+{
+	struct net *it;
+
+	if (!netns || netns == net->ns.inum)
+		return net;
+	if (!net_eq(net, &init_net))
+		return NULL;
+	for_each_net_rcu(it)
+		if (it->ns.inum == netns)
+			return it;
+	return NULL;
+}
+
+static int flowmesh_set_label(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *proto = info->attrs[FLOWMESH_A_LABEL_PROTO];
+	struct nlattr *flags = info->attrs[FLOWMESH_A_LABEL_FLAGS];
+	struct flowmesh_flow_name name;
+	struct flowmesh_key key;
+	struct net *net;
+	int err;
+	u8 side;
+
+	if (GENL_REQ_ATTR_CHECK(info, FLOWMESH_A_FLOW))
+		return -EINVAL;
+	if (!proto && !flags) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give FLOWMESH_A_LABEL_PROTO or FLOWMESH_A_LABEL_FLAGS");
+		return -EINVAL;
+	}
+	err = flowmesh_flow_name_parse(&name, info->attrs[FLOWMESH_A_FLOW],
+				       info->extack);
+	if (err)
+		return err;
+	rcu_read_lock();
+	net = flowmesh_label_net(sock_net(skb->sk), name.netns);
+	if (net) {
+		flowmesh_key_init(&key, &side, net, name.family, name.proto,
+				  &name.addr[0], name.port[0],
+				  &name.addr[1], name.port[1]);
+		err = flowmesh_flow_label(&flowmesh_flows, &key,
+					  proto ? nla_get_u8(proto) : -1,
+					  flags ? nla_get_u32(flags) : 0,
+					  info->extack);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[FLOWMESH_A_FLOW],
+				    "no such network namespace");
+		err = -ENOENT;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
 static const struct genl_ops flowmesh_ops[] = {
 	{
 		.cmd = FLOWMESH_CMD_GET_FLOW,
@@ -595,6 +761,11 @@ static const struct genl_ops flowmesh_ops[] = {
 	{
 		.cmd = FLOWMESH_CMD_SET_CONFIG,
 		.doit = flowmesh_set_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = FLOWMESH_CMD_SET_LABEL,
+		.doit = flowmesh_set_label,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -29,12 +29,16 @@ static int flowmesh_stat_show(struct seq_file *m, void *v)
 	seq_printf(m, "records_drained %llu\n", tot.records.drained);
 	seq_printf(m, "records_dropped %llu\n", tot.records.dropped);
 	seq_printf(m, "records_queued %llu\n", tot.records.queued);
+	seq_printf(m, "packets_queued %llu\n", tot.flows.packets_queued);
+	seq_printf(m, "labels_set %llu\n", tot.flows.labels_set);
 	for_each_possible_cpu(cpu) {
 		struct flowmesh_ring_counts c;
 
 		flowmesh_ring_counts(&flowmesh_rings, cpu, &c);
-		seq_printf(m, "cpu%d records_produced %llu records_drained %llu records_dropped %llu records_queued %llu\n",
-			   cpu, c.produced, c.drained, c.dropped, c.queued);
+		seq_printf(m, "cpu%d records_produced %llu records_drained %llu records_dropped %llu records_queued %llu packets_queued %llu\n",
+			   cpu, c.produced, c.drained, c.dropped, c.queued,
+			   READ_ONCE(per_cpu_ptr(flowmesh_flows.stats,
+						 cpu)->packets_queued));
 	}
 	return 0;
 }

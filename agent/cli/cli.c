@@ -22,7 +22,8 @@ const char cli_exit_status_help[] =
 	"  3  permission denied: flowmesh needs CAP_NET_ADMIN, or read access\n"
 	"     to the agent's database (run as root)\n"
 	"  4  the flowmesh kernel module is not loaded\n"
-	"  5  no agent data: the database is missing (is flowmeshd running?)\n";
+	"  5  no agent: flowmeshd's database or control socket is missing\n"
+	"     (is flowmeshd running?)\n";
 
 int cli_parse_format(const char *arg, enum cli_format *format)
 {
@@ -62,6 +63,27 @@ void cli_bad_option(int c, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown option '-%c'", optopt);
 	else
 		snprintf(err, errlen, "unknown option '%s'", arg);
+}
+
+enum cli_parse cli_no_operands(int argc, char **argv, char *err,
+			       size_t errlen)
+{
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return CLI_PARSE_BAD;
+	}
+	return CLI_PARSE_OK;
+}
+
+int cli_opt_path(const char *name, const char *arg, const char **out,
+		 char *err, size_t errlen)
+{
+	if (!*arg) {
+		snprintf(err, errlen, "--%s needs a path", name);
+		return -EINVAL;
+	}
+	*out = arg;
+	return 0;
 }
 
 int cli_usage_error(const char *verb, const char *reason)

@@ -47,6 +47,12 @@ extern const char cli_exit_status_help[];
 int cli_parse_format(const char *arg, enum cli_format *format);
 int cli_parse_u32(const char *arg, uint32_t *value);
 void cli_bad_option(int c, char **argv, char *err, size_t errlen);
+/* After the options, for verbs that take no operands: CLI_PARSE_OK or _BAD. */
+enum cli_parse cli_no_operands(int argc, char **argv, char *err,
+			       size_t errlen);
+/* The PATH of option --@name, which must not be empty: 0 or -EINVAL. */
+int cli_opt_path(const char *name, const char *arg, const char **out,
+		 char *err, size_t errlen);
 int cli_usage_error(const char *verb, const char *reason);
 /*
  * What a verb does once its arguments are parsed: prints its help or the
@@ -316,6 +322,30 @@ void top_help(FILE *out);
  */
 int top_render(FILE *out, const struct top_frame *frame, int width,
 	       int height);
+/* routes.c */
+struct fm_route_rows;
+
+struct routes_opts {
+	enum cli_format format;
+	const char *window;	/* as given; NULL: not given */
+	const char *since;
+	uint64_t from_s, to_s;	/* the period at parse time */
+	const char *db_path;	/* NULL: from the config file */
+	const char *config_path;	/* NULL: FM_AGENT_CONFIG_PATH */
+	const char *service;	/* SERVICE: its routes; NULL: every service */
+	const char *client;	/* --from; NULL: every client, summed */
+	const char *protocol;	/* --protocol; NULL: any */
+};
+
+/* The period is worked out against @now_s (Unix seconds). */
+int routes_parse_args(int argc, char **argv, uint64_t now_s,
+		      struct routes_opts *opts, char *err, size_t errlen);
+/* As table, wide or json. */
+int routes_print(FILE *out, const struct fm_route_rows *rows,
+		 enum cli_format format);
+int routes_main(int argc, char **argv);
+void routes_help(FILE *out);
+
 /* tap.c: flowmeshd's control socket */
 struct tap_opts {
 	enum cli_format format;
@@ -335,6 +365,8 @@ int tap_print_header(FILE *out, enum cli_format format);
 int tap_print_event(FILE *out, enum cli_format format, json_t *ev);
 int tap_main(int argc, char **argv);
 void tap_help(FILE *out);
+int classify_main(int argc, char **argv);
+void classify_help(FILE *out);
 /* @opt, else the config file's "socket", else the default; 0 or an exit. */
 int cli_agent_socket_path(const char *opt, char *path, size_t len);
 /* Connects and sends @request as one line; *@out reads the replies. */

@@ -125,14 +125,8 @@ int config_parse_args(int argc, char **argv, struct config_opts *opts,
 			return CLI_PARSE_BAD;
 		}
 	}
-	if (opts->action == CONFIG_GET) {
-		if (optind < argc) {
-			snprintf(err, errlen, "unexpected argument '%s'",
-				 argv[optind]);
-			return CLI_PARSE_BAD;
-		}
-		return CLI_PARSE_OK;
-	}
+	if (opts->action == CONFIG_GET)
+		return cli_no_operands(argc, argv, err, errlen);
 	if (optind >= argc) {
 		snprintf(err, errlen, "config set needs at least one KEY=VALUE");
 		return CLI_PARSE_BAD;

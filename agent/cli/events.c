@@ -199,11 +199,7 @@ int events_parse_args(int argc, char **argv, struct events_opts *opts,
 			return CLI_PARSE_BAD;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return CLI_PARSE_BAD;
-	}
-	return CLI_PARSE_OK;
+	return cli_no_operands(argc, argv, err, errlen);
 }
 
 /* --- printing ------------------------------------------------------------ */

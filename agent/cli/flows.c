@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <linux/flowmesh.h>
 #include "cli/cli.h"
+#include "l7/l7.h"
 #include "lib/addr.h"
 #include "lib/agent_config.h"
 #include "lib/flow.h"
@@ -101,6 +102,7 @@ static const char flows_description[] =
 	"  RST       TCP segments with RST\n"
 	"  ZWIN      times a side closed its TCP receive window\n"
 	"  TX_FLAGS  TCP flags seen client to server; RX_FLAGS the other way\n"
+	"  PROTOCOL  application protocol the agent detected (http, dns, ...)\n"
 	"\n"
 	"JSON output: an array with one object per flow (null: no value):\n"
 	"  id            number  flow id, as in event records\n"
@@ -318,14 +320,10 @@ static int flows_parse_history_opt(int c, struct flows_opts *opts,
 		opts->server = optarg;
 		return cli_check_service("--to service", optarg, err, errlen);
 	case OPT_DB:
+		return cli_opt_path("db", optarg, &opts->db_path, err, errlen);
 	case OPT_CONFIG:
-		if (!*optarg) {
-			snprintf(err, errlen, "--%s needs a path",
-				 c == OPT_DB ? "db" : "config");
-			return -EINVAL;
-		}
-		*(c == OPT_DB ? &opts->db_path : &opts->config_path) = optarg;
-		return 0;
+		return cli_opt_path("config", optarg, &opts->config_path, err,
+				    errlen);
 	}
 	return -EINVAL;
 }
@@ -393,10 +391,8 @@ int flows_parse_args(int argc, char **argv, struct flows_opts *opts,
 			return CLI_PARSE_BAD;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, err, errlen) != CLI_PARSE_OK)
 		return CLI_PARSE_BAD;
-	}
 	/* the kernel refuses an address of another family than asked for */
 	if (f->addr_len && f->family &&
 	    (f->addr_len == 4) != (f->family == AF_INET)) {
@@ -416,7 +412,7 @@ enum flows_cell {
 	CELL_RTT, CELL_RTT_MIN, CELL_RTT_MAX, CELL_RTT_N,
 	CELL_HS_CLI, CELL_HS_SRV, CELL_RESP, CELL_RESP_MAX, CELL_RESP_N,
 	CELL_RETX, CELL_RST, CELL_ZWIN, CELL_TX_FLAGS, CELL_RX_FLAGS,
-	CELL_AGE, CELL_IDLE, CELL_NETNS,
+	CELL_AGE, CELL_IDLE, CELL_NETNS, CELL_PROTOCOL,
 	NCELLS
 };
 
@@ -447,6 +443,7 @@ static const struct cli_column flows_cells[NCELLS] = {
 	[CELL_AGE] = { "AGE", CLI_ALIGN_RIGHT },
 	[CELL_IDLE] = { "IDLE", CLI_ALIGN_RIGHT },
 	[CELL_NETNS] = { "NETNS", CLI_ALIGN_RIGHT },
+	[CELL_PROTOCOL] = { "PROTOCOL", CLI_ALIGN_LEFT },
 };
 
 static const enum flows_cell flows_layout[] = {
@@ -460,8 +457,8 @@ static const enum flows_cell flows_wide_layout[] = {
 	CELL_TX_PKTS, CELL_TX_BYTES, CELL_RX_PKTS, CELL_RX_BYTES,
 	CELL_RTT, CELL_RTT_MIN, CELL_RTT_MAX, CELL_RTT_N, CELL_HS_CLI,
 	CELL_HS_SRV, CELL_RESP, CELL_RESP_MAX, CELL_RESP_N, CELL_RETX,
-	CELL_RST, CELL_ZWIN, CELL_TX_FLAGS, CELL_RX_FLAGS, CELL_AGE,
-	CELL_IDLE, CELL_NETNS,
+	CELL_RST, CELL_ZWIN, CELL_TX_FLAGS, CELL_RX_FLAGS, CELL_PROTOCOL,
+	CELL_AGE, CELL_IDLE, CELL_NETNS,
 };
 
 #define FLOWS_NARROW (sizeof(flows_layout) / sizeof(*flows_layout))
@@ -575,6 +572,9 @@ static int flows_fill(flows_cells_t c, const struct fm_flow *f,
 	cli_format_duration(flows_since(now_ns, f->last_seen_ns),
 			    c[CELL_IDLE], FLOWS_CELL_MAX);
 	snprintf(c[CELL_NETNS], FLOWS_CELL_MAX, "%" PRIu32, f->netns);
+	snprintf(c[CELL_PROTOCOL], FLOWS_CELL_MAX, "%s",
+		 fm_flow_has(f, FLOWMESH_FLOW_A_L7_PROTO) ?
+		 fm_l7_proto_name(f->l7_proto) : "-");
 	return 0;
 }
 

@@ -20,6 +20,8 @@ static const struct verb {
 	  stat_main, stat_help },
 	{ "edges", "golden metrics per caller -> callee pair",
 	  edges_main, edges_help },
+	{ "routes", "L7 golden metrics per route of each service",
+	  routes_main, routes_help },
 	{ "flows", "list live flows, or closed flows from the store",
 	  flows_main, flows_help },
 	{ "top", "a refreshing view of services and edges",
@@ -28,6 +30,8 @@ static const struct verb {
 	  tap_main, tap_help },
 	{ "topology", "the service graph with edge metrics (dot, json, svg)",
 	  topology_main, topology_help },
+	{ "classify", "detect the L7 protocol of each flow of a capture",
+	  classify_main, classify_help },
 	{ "status", "module and agent health, counters and settings",
 	  status_main, status_help },
 	{ "config", "read or change the kernel module's settings",
@@ -50,8 +54,9 @@ static void usage(FILE *out)
 	      "records into golden metrics per service and per caller -> callee\n"
 	      "pair and keeps them in a database.  flows (live), status, config\n"
 	      "and events talk to the module over generic netlink and need\n"
-	      "CAP_NET_ADMIN; stat, edges, top, topology and flows --since read\n"
-	      "the agent's database; tap talks to the agent's socket.\n"
+	      "CAP_NET_ADMIN; stat, edges, routes, top, topology and flows\n"
+	      "--since read the agent's database; tap talks to the agent's\n"
+	      "socket.\n"
 	      "\n"
 	      "Verbs:\n", out);
 	for (i = 0; i < NVERBS; i++)

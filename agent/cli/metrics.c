@@ -211,14 +211,10 @@ static int metrics_parse_opt(const struct metrics_verb_desc *d, int c,
 		opts->since = optarg;
 		return 0;
 	case OPT_DB:
+		return cli_opt_path("db", optarg, &opts->db_path, err, errlen);
 	case OPT_CONFIG:
-		if (!*optarg) {
-			snprintf(err, errlen, "--%s needs a path",
-				 c == OPT_DB ? "db" : "config");
-			return -EINVAL;
-		}
-		*(c == OPT_DB ? &opts->db_path : &opts->config_path) = optarg;
-		return 0;
+		return cli_opt_path("config", optarg, &opts->config_path, err,
+				    errlen);
 	case OPT_FROM:
 		opts->client = optarg;
 		return cli_check_service("--from service", optarg, err, errlen);
@@ -263,10 +259,8 @@ int metrics_parse_args(enum metrics_verb verb, int argc, char **argv,
 		if (cli_check_service("service", opts->service, err, errlen))
 			return CLI_PARSE_BAD;
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (cli_no_operands(argc, argv, err, errlen) != CLI_PARSE_OK)
 		return CLI_PARSE_BAD;
-	}
 	if (cli_parse_period(opts->window, opts->since, now_s, &opts->from_s,
 			     &opts->to_s, err, errlen))
 		return CLI_PARSE_BAD;

@@ -101,22 +101,16 @@ int status_parse_args(int argc, char **argv, struct status_opts *opts,
 			}
 			break;
 		case STATUS_OPT_SOCKET:
-			if (!*optarg) {
-				snprintf(err, errlen, "--socket needs a path");
+			if (cli_opt_path("socket", optarg, &opts->socket, err,
+					 errlen))
 				return CLI_PARSE_BAD;
-			}
-			opts->socket = optarg;
 			break;
 		default:
 			cli_bad_option(c, argv, err, errlen);
 			return CLI_PARSE_BAD;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return CLI_PARSE_BAD;
-	}
-	return CLI_PARSE_OK;
+	return cli_no_operands(argc, argv, err, errlen);
 }
 
 /* The first line, printable characters only; NULL if there is none. */

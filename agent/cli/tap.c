@@ -58,9 +58,6 @@ static const char tap_description[] =
 	"far), VALUE (the sample of rtt and response records).\n"
 	"\n";
 
-static const char tap_exit_help[] =
-	"  5  flowmeshd is not running (no socket)\n";
-
 static const char tap_examples[] =
 	"\n"
 	"Examples:\n"
@@ -72,7 +69,6 @@ void tap_help(FILE *out)
 	fputs(tap_usage, out);
 	fputs(tap_description, out);
 	fputs(cli_exit_status_help, out);
-	fputs(tap_exit_help, out);
 	fputs(tap_examples, out);
 }
 
@@ -150,22 +146,16 @@ int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
 			opts->count = v;
 			break;
 		case TAP_OPT_SOCKET:
-			if (!*optarg) {
-				snprintf(err, errlen, "--socket needs a path");
+			if (cli_opt_path("socket", optarg, &opts->socket, err,
+					 errlen))
 				return CLI_PARSE_BAD;
-			}
-			opts->socket = optarg;
 			break;
 		default:
 			cli_bad_option(c, argv, err, errlen);
 			return CLI_PARSE_BAD;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return CLI_PARSE_BAD;
-	}
-	return CLI_PARSE_OK;
+	return cli_no_operands(argc, argv, err, errlen);
 }
 
 /* --- the control socket ------------------------------------------------------ */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The aggregator: live flows by id and by connection, windows of edges by
- * (client, server) name pair, totals per edge.  All tables are chained
+ * (client, server) name pair and of routes by (client, server, protocol,
+ * method, route), totals per edge.  All tables are chained
  * hash tables with the link inside the object, so an object leaves a
  * table without a search of the others and a table only ever allocates
  * when it grows.
@@ -13,6 +14,10 @@
 #include <sys/socket.h>
 #include "daemon/aggregate.h"
 #include "lib/record.h"
+
+/* Route rows hold what the detectors report, NUL included. */
+_Static_assert(FM_ROUTE_METHOD_MAX == FM_L7_METHOD_MAX, "method length");
+_Static_assert(FM_ROUTE_PATH_MAX == FM_L7_ROUTE_MAX, "route length");
 
 #define NS_PER_S	1000000000ull
 #define HTAB_MIN_SLOTS	16
@@ -51,6 +56,12 @@ struct flow {
 	bool dirty;			/* changed since the last flush */
 	bool restored;			/* from a previous run ... */
 	bool kept;			/* ... and the kernel still has it */
+	/*
+	 * Started by an L7 request before any record: in the key table
+	 * only (its flow id is not known yet) until a record takes it over.
+	 */
+	bool pending;
+	uint64_t request_ns;		/* pending: its latest request */
 };
 
 struct edge {
@@ -58,10 +69,16 @@ struct edge {
 	struct fm_window_row row;
 };
 
+struct route {
+	struct hlink link;
+	struct fm_route_row row;
+};
+
 struct window {
 	struct window *next;
 	uint64_t start_s;
 	struct htab edges;
+	struct htab routes;
 };
 
 struct total {
@@ -75,6 +92,7 @@ struct fm_aggregator {
 	struct fm_agg_counters c;
 	struct htab flows;		/* struct flow by flow_id */
 	struct htab keys;		/* owner flows by connection key */
+	size_t npending;		/* pending flows, in keys only */
 	struct window *windows;
 	struct htab totals;		/* struct total by name pair */
 	/* windows ending at or before this were handed over */
@@ -129,6 +147,15 @@ static void conn_key_of(struct conn_key *k, const struct fm_live_flow *lf)
 	k->server_port = lf->server_port;
 	memcpy(k->client, lf->client, sizeof(k->client));
 	memcpy(k->server, lf->server, sizeof(k->server));
+}
+
+static uint64_t hash_route(const struct fm_route_row *r)
+{
+	uint64_t h = hash_names(r->client, r->server);
+
+	h = hash_bytes(h, r->protocol, strlen(r->protocol) + 1);
+	h = hash_bytes(h, r->method, strlen(r->method) + 1);
+	return hash_bytes(h, r->route, strlen(r->route) + 1);
 }
 
 static uint64_t hash_key(const struct conn_key *k)
@@ -256,6 +283,17 @@ static struct flow *flow_find_key(const struct fm_aggregator *agg,
 	return NULL;
 }
 
+/* Pending flows take a place among the max_flows too. */
+static bool flows_full(const struct fm_aggregator *agg)
+{
+	return agg->flows.len + agg->npending >= agg->cfg.max_flows;
+}
+
+static void count_live(struct fm_aggregator *agg)
+{
+	agg->c.live_flows = agg->flows.len + agg->npending;
+}
+
 /*
  * Enters @f in the id table and, when @key_free, the key table.  Both
  * tables are reserved first so that a failure leaves neither changed.
@@ -273,7 +311,7 @@ static int flow_insert(struct fm_aggregator *agg, struct flow *f,
 		htab_insert(&agg->keys, &f->by_key, hash_key(&k));
 		f->keyed = true;
 	}
-	agg->c.live_flows = agg->flows.len;
+	count_live(agg);
 	return 0;
 }
 
@@ -282,7 +320,15 @@ static void flow_remove(struct fm_aggregator *agg, struct flow *f)
 	htab_remove(&agg->flows, &f->by_id);
 	if (f->keyed)
 		htab_remove(&agg->keys, &f->by_key);
-	agg->c.live_flows = agg->flows.len;
+	count_live(agg);
+	free(f);
+}
+
+static void pending_remove(struct fm_aggregator *agg, struct flow *f)
+{
+	htab_remove(&agg->keys, &f->by_key);
+	agg->npending--;
+	count_live(agg);
 	free(f);
 }
 
@@ -374,10 +420,21 @@ static void edge_free(struct hlink *l, void *data)
 	free(e);
 }
 
+static void route_free(struct hlink *l, void *data)
+{
+	struct route *r = container_of(l, struct route, link);
+
+	(void)data;
+	fm_hist_free(&r->row.latency);
+	free(r);
+}
+
 static void window_free(struct window *w)
 {
 	htab_each(&w->edges, edge_free, NULL);
 	htab_free(&w->edges);
+	htab_each(&w->routes, route_free, NULL);
+	htab_free(&w->routes);
 	free(w);
 }
 
@@ -512,7 +569,7 @@ static int duplicate(struct fm_aggregator *agg,
 	}
 	if (rec->type == FLOWMESH_REC_CLOSE)
 		return 0;
-	if (agg->flows.len >= agg->cfg.max_flows) {
+	if (flows_full(agg)) {
 		agg->c.flows_overflow++;
 		return 0;
 	}
@@ -528,6 +585,27 @@ static int duplicate(struct fm_aggregator *agg,
 }
 
 /*
+ * The first record of a connection that a request of the same namespace
+ * started: the flow takes over the pending state (names, ownership) and
+ * counts from zero, like any flow first seen.
+ */
+static int adopt(struct fm_aggregator *agg, struct flow *p,
+		 const struct flowmesh_record *rec, struct flow **f)
+{
+	if (htab_reserve(&agg->flows))
+		return nomem(agg);
+	p->lf.flow_id = rec->flow_id;
+	if (rec->type == FLOWMESH_REC_OPEN)
+		p->lf.opened_ns = rec->time_ns;
+	p->pending = false;
+	agg->npending--;
+	htab_insert(&agg->flows, &p->by_id, hash_id(p->lf.flow_id));
+	count_live(agg);
+	*f = p;
+	return 0;
+}
+
+/*
  * The flow of @rec, created on first sight.  *@f is NULL when the record
  * was fully dealt with here (a duplicate, or no room).
  */
@@ -536,6 +614,7 @@ static int flow_of(struct fm_aggregator *agg,
 		   bool *first)
 {
 	struct fm_live_flow seen = { 0 };
+	struct flow *owner;
 	struct conn_key k;
 	int err;
 
@@ -554,11 +633,17 @@ static int flow_of(struct fm_aggregator *agg,
 	}
 	lf_identity(&seen, rec);
 	conn_key_of(&k, &seen);
-	if (flow_find_key(agg, &k))
+	owner = flow_find_key(agg, &k);
+	if (owner && !(owner->pending && owner->lf.netns == rec->netns))
 		return duplicate(agg, rec, NULL);
 
 	count_type(agg, rec->type);
-	if (agg->flows.len >= agg->cfg.max_flows) {
+	if (owner) {
+		err = adopt(agg, owner, rec, f);
+		*first = !err;
+		return err;
+	}
+	if (flows_full(agg)) {
 		agg->c.flows_overflow++;
 		return 0;
 	}
@@ -663,7 +748,7 @@ int fm_agg_record(struct fm_aggregator *agg, const struct flowmesh_record *rec)
 {
 	struct target t = { NULL, NULL, false };
 	struct flow *f;
-	bool first;
+	bool first, opens;
 	int err;
 
 	agg->c.records++;
@@ -696,8 +781,16 @@ int fm_agg_record(struct fm_aggregator *agg, const struct flowmesh_record *rec)
 		agg->c.series_overflow++;
 	if (!t.total)
 		agg->c.totals_overflow++;
+	/*
+	 * A flow's records can sit in different CPUs' rings, so its OPEN
+	 * may come after another of its records: the opening counts when
+	 * the OPEN comes, once.
+	 */
+	opens = rec->type == FLOWMESH_REC_OPEN && (first || !f->lf.opened_ns);
+	if (opens)
+		f->lf.opened_ns = rec->time_ns;
 	apply_deltas(f, rec, &t);
-	if (rec->type == FLOWMESH_REC_OPEN && first) {
+	if (opens) {
 		if (t.edge)
 			t.edge->row.opened++;
 		if (t.total)
@@ -722,7 +815,7 @@ int fm_agg_restore(struct fm_aggregator *agg, const struct fm_live_flow *lf)
 
 	if (flow_find(agg, lf->flow_id))
 		return -EEXIST;
-	if (agg->flows.len >= agg->cfg.max_flows) {
+	if (flows_full(agg)) {
 		agg->c.flows_overflow++;
 		return -ENOSPC;
 	}
@@ -797,6 +890,15 @@ static int flush_window(const struct window *w, const struct fm_agg_sink *sink)
 				return err;
 		}
 	}
+	for (i = 0; i < w->routes.nslots; i++) {
+		for (l = w->routes.slot[i]; l; l = l->next) {
+			err = sink->route(sink->ctx,
+					  &container_of(l, struct route,
+							link)->row);
+			if (err)
+				return err;
+		}
+	}
 	return 0;
 }
 
@@ -828,10 +930,29 @@ static void clean(struct hlink *l, void *data)
 	container_of(l, struct flow, by_id)->dirty = false;
 }
 
+struct pending_expiry {
+	struct fm_aggregator *agg;
+	uint64_t before_ns;
+};
+
+/*
+ * A pending flow no record took over while its requests' windows were
+ * open (its records were lost, or never come): forgotten, so it holds
+ * neither memory nor the ownership of its connection.
+ */
+static void expire_pending(struct hlink *l, void *data)
+{
+	struct flow *f = container_of(l, struct flow, by_key);
+	struct pending_expiry *e = data;
+
+	if (f->pending && f->request_ns < e->before_ns)
+		pending_remove(e->agg, f);
+}
+
 int fm_agg_flush(struct fm_aggregator *agg, uint64_t now_ns, bool all,
 		 const struct fm_agg_sink *sink)
 {
-	uint64_t now_s = now_ns / NS_PER_S, end_s;
+	uint64_t now_s = now_ns / NS_PER_S, end_s, keep_ns;
 	struct window *w, **pw;
 	size_t i;
 	int err;
@@ -877,6 +998,12 @@ int fm_agg_flush(struct fm_aggregator *agg, uint64_t now_ns, bool all,
 	agg->nclosed = 0;
 	agg->ngone = 0;
 	htab_each(&agg->flows, clean, NULL);
+	keep_ns = ((uint64_t)agg->cfg.window_s + agg->cfg.grace_s) * NS_PER_S;
+	if (agg->npending && now_ns > keep_ns) {
+		struct pending_expiry e = { agg, now_ns - keep_ns };
+
+		htab_each(&agg->keys, expire_pending, &e);
+	}
 	return 0;
 }
 
@@ -911,6 +1038,16 @@ static void total_free(struct hlink *l, void *data)
 	free(container_of(l, struct total, link));
 }
 
+/* Pending flows are in the key table only: freed from there. */
+static void pending_free(struct hlink *l, void *data)
+{
+	struct flow *f = container_of(l, struct flow, by_key);
+
+	(void)data;
+	if (f->pending)
+		free(f);
+}
+
 void fm_agg_free(struct fm_aggregator *agg)
 {
 	struct window *w;
@@ -921,6 +1058,7 @@ void fm_agg_free(struct fm_aggregator *agg)
 		agg->windows = w->next;
 		window_free(w);
 	}
+	htab_each(&agg->keys, pending_free, NULL);
 	htab_each(&agg->flows, flow_free, NULL);
 	htab_free(&agg->flows);
 	htab_free(&agg->keys);
@@ -965,5 +1103,189 @@ int fm_agg_totals(const struct fm_aggregator *agg,
 	qsort(v, n, sizeof(*v), totals_cmp);
 	*out = v;
 	*len = n;
+	return 0;
+}
+
+/* --- L7 requests -------------------------------------------------------- */
+
+static void request_key(struct conn_key *k, const struct fm_agg_request *r)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = r->family;
+	k->proto = r->proto;
+	k->client_port = r->client_port;
+	k->server_port = r->server_port;
+	memcpy(k->client, r->client, sizeof(k->client));
+	memcpy(k->server, r->server, sizeof(k->server));
+}
+
+/*
+ * The state of a connection whose records were not drained yet, keyed
+ * by connection so that its first record finds it; *@out NULL when
+ * max_flows are there already.
+ */
+static int pending_new(struct fm_aggregator *agg, const struct fm_agg_request *r,
+		       const struct conn_key *k, struct flow **out)
+{
+	struct flow *f;
+
+	*out = NULL;
+	if (flows_full(agg))
+		return 0;
+	if (htab_reserve(&agg->keys))
+		return -ENOMEM;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->lf.netns = r->netns;
+	f->lf.family = r->family;
+	f->lf.proto = r->proto;
+	f->lf.client_port = r->client_port;
+	f->lf.server_port = r->server_port;
+	memcpy(f->lf.client, r->client, sizeof(f->lf.client));
+	memcpy(f->lf.server, r->server, sizeof(f->lf.server));
+	name_addr(agg, r->family, r->client, f->lf.client_service);
+	name_addr(agg, r->family, r->server, f->lf.server_service);
+	f->pending = true;
+	f->keyed = true;
+	htab_insert(&agg->keys, &f->by_key, hash_key(k));
+	agg->npending++;
+	count_live(agg);
+	*out = f;
+	return 0;
+}
+
+/* A detector's text, cut at its NUL or its array's end. */
+static void copy_text(char *dst, size_t len, const char *src, size_t src_len)
+{
+	size_t n = strnlen(src, src_len);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* The route of @key in @w; NULL with 0 when max_series are there. */
+static int route_get(struct fm_aggregator *agg, struct window *w,
+		     const struct fm_route_row *key, struct route **out)
+{
+	uint64_t hash = hash_route(key);
+	struct hlink *l;
+	struct route *r;
+
+	*out = NULL;
+	for (l = htab_first(&w->routes, hash); l; l = htab_next(l)) {
+		r = container_of(l, struct route, link);
+		if (!strcmp(r->row.client, key->client) &&
+		    !strcmp(r->row.server, key->server) &&
+		    !strcmp(r->row.protocol, key->protocol) &&
+		    !strcmp(r->row.method, key->method) &&
+		    !strcmp(r->row.route, key->route)) {
+			*out = r;
+			return 0;
+		}
+	}
+	if (w->routes.len >= agg->cfg.max_series)
+		return 0;
+	if (htab_reserve(&w->routes))
+		return -ENOMEM;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->row = *key;
+	r->row.latency = (struct fm_hist)FM_HIST_INIT;
+	htab_insert(&w->routes, &r->link, hash);
+	*out = r;
+	return 0;
+}
+
+static void route_key(struct fm_route_row *key, const struct flow *f,
+		      const struct fm_agg_request *r, uint64_t start_s,
+		      uint32_t res_s)
+{
+	memset(key, 0, sizeof(*key));
+	key->res_s = res_s;
+	key->start_s = start_s;
+	memcpy(key->client, f->lf.client_service, FM_NAME_MAX);
+	memcpy(key->server, f->lf.server_service, FM_NAME_MAX);
+	snprintf(key->protocol, sizeof(key->protocol), "%s",
+		 fm_l7_proto_name(r->l7_proto));
+	copy_text(key->method, sizeof(key->method), r->req.method,
+		  sizeof(r->req.method));
+	copy_text(key->route, sizeof(key->route), r->req.route,
+		  sizeof(r->req.route));
+	/* lowered by every request's own rate */
+	key->sample_rate = 1.0;
+}
+
+int fm_agg_request(struct fm_aggregator *agg, const struct fm_agg_request *r)
+{
+	uint64_t start_s = r->time_ns / NS_PER_S / agg->cfg.window_s *
+			   agg->cfg.window_s;
+	uint64_t failed = r->req.failed ? r->one_in : 0;
+	struct fm_route_row key;
+	struct route *route = NULL;
+	struct total *total = NULL;
+	struct edge *edge = NULL;
+	struct conn_key k;
+	struct window *w;
+	struct flow *f;
+	double rate;
+
+	agg->c.requests++;
+	if (!r->one_in)
+		return -EINVAL;
+	rate = 1.0 / r->one_in;
+	request_key(&k, r);
+	f = flow_find_key(agg, &k);
+	if (f && f->lf.netns != r->netns) {
+		agg->c.request_duplicates++;
+		return 0;
+	}
+	if (!f && pending_new(agg, r, &k, &f))
+		return nomem(agg);
+	if (!f) {
+		agg->c.request_overflow++;
+		return 0;
+	}
+	if (f->pending && r->time_ns > f->request_ns)
+		f->request_ns = r->time_ns;
+
+	/* everything that can fail, before anything is counted */
+	w = window_get(agg, start_s);
+	if (!w)
+		return nomem(agg);
+	route_key(&key, f, r, start_s, agg->cfg.window_s);
+	if (edge_get(agg, w, &f->lf, &edge) ||
+	    total_get(agg, &f->lf, &total) ||
+	    route_get(agg, w, &key, &route) ||
+	    (route && fm_hist_add(&route->row.latency,
+				  r->req.latency_ns / 1000, 1)))
+		return nomem(agg);
+
+	if (edge) {
+		struct fm_window_row *row = &edge->row;
+
+		row->sample_rate = row->l7 && row->sample_rate < rate ?
+				   row->sample_rate : rate;
+		row->l7 = true;
+		row->requests += r->one_in;
+		row->failures += failed;
+	} else {
+		agg->c.request_overflow++;
+	}
+	if (total) {
+		total->t.requests += r->one_in;
+		total->t.failures += failed;
+	}
+	if (route) {
+		if (rate < route->row.sample_rate)
+			route->row.sample_rate = rate;
+		route->row.requests += r->one_in;
+		route->row.failures += failed;
+	} else {
+		agg->c.routes_overflow++;
+	}
 	return 0;
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,10 +498,9 @@ void fm_control_counters(const struct fm_control *ctl,
 
 /* --- the listening socket --------------------------------------------------- */
 
-/* mkdir -p of @path's directory. */
-static int fm_control_mkdir(const char *path, mode_t mode)
+int fm_mkdir_parent(const char *path, mode_t mode)
 {
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char dir[PATH_MAX];
 	char *p;
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -570,7 +570,7 @@ int fm_control_open(struct fm_control **out, const char *path,
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
-	ret = fm_control_mkdir(path, 0755);
+	ret = fm_mkdir_parent(path, 0755);
 	if (ret) {
 		snprintf(err, errlen, "cannot create the directory of %s: %s",
 			 path, strerror(-ret));

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 #include <linux/flowmesh.h>
@@ -99,5 +100,11 @@ void fm_control_tap(struct fm_control *ctl, const struct flowmesh_record *rec,
 		    uint64_t now_ms);
 void fm_control_counters(const struct fm_control *ctl,
 			 struct fm_control_counters *out);
+
+/*
+ * mkdir -p of @path's directory, new directories @mode: for the control
+ * socket's and the database's; 0 or a negative errno.
+ */
+int fm_mkdir_parent(const char *path, mode_t mode);
 
 #endif /* FLOWMESH_DAEMON_CONTROL_H */

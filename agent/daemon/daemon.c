@@ -30,6 +30,7 @@
 #include "lib/flow.h"
 #include "lib/inventory.h"
 #include "lib/json.h"
+#include "lib/label.h"
 #include "lib/store.h"
 
 /* --- logging ----------------------------------------------------------------- */
@@ -98,6 +99,7 @@ void fm_log_limited(struct fm_ratelimit *rl, int prio, const char *fmt, ...)
 #define FM_C(field) offsetof(struct fm_daemon_status, c.field)
 #define FM_A(field) offsetof(struct fm_daemon_status, agg.field)
 #define FM_S(field) offsetof(struct fm_daemon_status, field)
+#define FM_L(field) offsetof(struct fm_daemon_status, l7.field)
 
 const struct fm_status_field fm_status_fields[] = {
 	{ "records_read", "Records read from the kernel (or the file).",
@@ -147,12 +149,25 @@ const struct fm_status_field fm_status_fields[] = {
 	  "Records lost: no room for another live flow (max_flows).",
 	  FM_A(flows_overflow), false },
 	{ "late_records",
-	  "Records lost: their window was already written.", FM_A(late), false },
-	{ "alloc_failure_records", "Records lost: out of memory.",
+	  "Records whose window was already written: merged into the stored row.",
+	  FM_A(late), false },
+	{ "alloc_failure_records",
+	  "Records (and L7 requests) lost: out of memory.",
 	  FM_A(alloc_failures), false },
 	{ "totals_overflow_records",
 	  "Records whose edge had no room in the per-edge totals (max_series).",
 	  FM_A(totals_overflow), false },
+	{ "requests", "L7 requests of inspected flows handed to the aggregator.",
+	  FM_A(requests), false },
+	{ "request_duplicates",
+	  "L7 requests of a connection counted from another namespace.",
+	  FM_A(request_duplicates), false },
+	{ "request_overflow",
+	  "L7 requests lost: no room for their edge or connection (max_series, max_flows).",
+	  FM_A(request_overflow), false },
+	{ "routes_overflow",
+	  "L7 requests counted in their edge but not their route: no room for another route (max_series).",
+	  FM_A(routes_overflow), false },
 	{ "live_flows", "Flows the agent keeps state for.", FM_A(live_flows),
 	  true },
 	{ "open_windows", "Windows in memory, not yet written.",
@@ -160,6 +175,34 @@ const struct fm_status_field fm_status_fields[] = {
 	{ "tap_clients", "Tap clients connected.", FM_S(tap_clients), true },
 	{ "inventory_entries", "Entries of the inventory in use.",
 	  FM_S(inventory_entries), true },
+	{ "l7_packets",
+	  "Payload packets read from NFQUEUE, each accepted before it was parsed.",
+	  FM_L(packets), false },
+	{ "l7_verdict_batches", "Batch verdicts (NF_ACCEPT) sent to NFQUEUE.",
+	  FM_L(verdict_batches), false },
+	{ "l7_enobufs",
+	  "Times a queue socket overran (ENOBUFS): packets the agent missed, accepted by fail-open.",
+	  FM_L(enobufs), false },
+	{ "l7_flows", "Flows whose payload the agent follows.", FM_L(flows),
+	  true },
+	{ "l7_flows_expired", "Followed flows forgotten after 60 s idle.",
+	  FM_L(flows_expired), false },
+	{ "l7_flows_overflow",
+	  "Packets of flows not followed: l7_max_flows were followed.",
+	  FM_L(flows_overflow), false },
+	{ "l7_labels_sent", "Flow labels the module took (SET_LABEL).",
+	  FM_L(labels_sent), false },
+	{ "l7_labels_enoent",
+	  "Flow labels for flows the module no longer tracked.",
+	  FM_L(labels_enoent), false },
+	{ "l7_netns_watched", "Network namespaces whose queues are bound.",
+	  FM_L(netns_watched), true },
+	{ "l7_netns_failed",
+	  "Network namespaces not watched (not found, refused, l7_max_netns) or dropped on a socket error.",
+	  FM_L(netns_failed), false },
+	{ "l7_requests",
+	  "Requests of inspected flows handed to the aggregator.",
+	  FM_L(requests), false },
 	{ "database_bytes", "Size of the database file, bytes.",
 	  FM_S(database_bytes), true },
 	{ "wal_bytes", "Size of the database's write-ahead log, bytes.",
@@ -202,6 +245,11 @@ static json_t *fm_settings_json(const struct fm_agent_config *cfg)
 			       sizeof(kc.samples));
 			fm_config_value_str(&kc, samples, buf, sizeof(buf));
 			err |= fm_json_put(obj, k->name, json_string(buf));
+			break;
+		case FM_AGENT_KEY_SWITCH:
+			memcpy(&u, (const char *)cfg + k->offset, sizeof(u));
+			err |= fm_json_put(obj, k->name,
+					   json_string(u ? "on" : "off"));
 			break;
 		}
 	}
@@ -260,6 +308,7 @@ enum fm_watch {
 	FM_WATCH_SIGNAL,
 	FM_WATCH_TIMER,
 	FM_WATCH_CONTROL,
+	FM_WATCH_NFQ,
 };
 
 struct fm_daemon {
@@ -273,6 +322,7 @@ struct fm_daemon {
 	bool src_open;
 	struct fm_control *ctl;
 	struct fm_http *http;
+	struct fm_nfq *nfq;		/* NULL: L7 is off */
 	struct fm_daemon_shared shared;
 	int epfd, sigfd, timerfd;
 
@@ -296,6 +346,9 @@ static int fm_daemon_on_record(const struct flowmesh_record *rec, void *data)
 	d->st.c.records_read++;
 	if (rec->time_ns > d->newest_ns)
 		d->newest_ns = rec->time_ns;
+	/* payload of the namespace's flows is queued there: bind its queues */
+	if (d->nfq)
+		fm_nfq_saw_netns(d->nfq, rec->netns, d->now_ms);
 	/* a record the aggregator has no room for is counted there */
 	fm_agg_record(d->agg, rec);
 	if (fm_control_tapping(d->ctl))
@@ -315,6 +368,8 @@ static void fm_daemon_fill_status(struct fm_daemon *d)
 	d->st.c.tap_events_dropped = cc.tap_dropped;
 	d->st.tap_clients = cc.taps;
 	d->st.c.records_invalid = d->src.invalid;
+	if (d->nfq)
+		fm_nfq_counters(d->nfq, &d->st.l7);
 	d->st.inventory_entries = d->have_inventory ? d->inventory.len : 0;
 	d->st.database_bytes = stat(d->cfg.db_path, &sb) ? 0 :
 			       (uint64_t)sb.st_size;
@@ -379,6 +434,11 @@ static int fm_sink_window(void *ctx, const struct fm_window_row *row)
 	return fm_store_put_window(ctx, row);
 }
 
+static int fm_sink_route(void *ctx, const struct fm_route_row *row)
+{
+	return fm_store_put_route(ctx, row);
+}
+
 static int fm_sink_flow(void *ctx, const struct fm_flow_row *row)
 {
 	return fm_store_put_flow(ctx, row);
@@ -412,6 +472,7 @@ static int fm_daemon_flush(struct fm_daemon *d, bool all)
 {
 	const struct fm_agg_sink sink = {
 		.window = fm_sink_window,
+		.route = fm_sink_route,
 		.flow_closed = fm_sink_flow,
 		.live = fm_sink_live,
 		.live_gone = fm_sink_live_gone,
@@ -553,6 +614,8 @@ static void fm_daemon_on_tick(struct fm_daemon *d)
 		fm_daemon_drain(d, FM_DAEMON_DRAIN_BATCHES);
 	if (d->ctl)
 		fm_control_tick(d->ctl, d->now_ms);
+	if (d->nfq)
+		fm_nfq_tick(d->nfq, d->now_ms);
 	if (d->now_ms - d->last_flush_ms >= (uint64_t)d->cfg.flush_s * 1000)
 		fm_daemon_flush(d, false);
 	fm_daemon_publish(d);
@@ -589,6 +652,9 @@ int fm_daemon_run(struct fm_daemon *d)
 			case FM_WATCH_CONTROL:
 				fm_control_handle(d->ctl, d->now_ms);
 				break;
+			case FM_WATCH_NFQ:
+				fm_nfq_handle(d->nfq, d->now_ms);
+				break;
 			}
 		}
 		if (d->more && !d->stop)
@@ -604,30 +670,6 @@ static int fm_daemon_watch(struct fm_daemon *d, int fd, enum fm_watch what)
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = what };
 
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
-}
-
-/* mkdir -p of @path's directory, new directories @mode. */
-static int fm_mkdir_parent(const char *path, mode_t mode)
-{
-	char dir[PATH_MAX];
-	char *p;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;
-	*p = '\0';
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, mode) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(dir, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 static int fm_daemon_restore_cb(const struct fm_live_flow *lf, void *data)
@@ -708,6 +750,75 @@ static void fm_daemon_confirm_flows(struct fm_daemon *d)
 	fm_flows_free(&flows);
 }
 
+static int fm_daemon_nfq_label(void *ctx, const struct fm_label *label)
+{
+	struct fm_daemon *d = ctx;
+
+	return fm_label_set(&d->src.nl, label);
+}
+
+static void fm_daemon_nfq_request(void *ctx, const struct fm_agg_request *r)
+{
+	struct fm_daemon *d = ctx;
+
+	/* a request the aggregator has no room for is counted there */
+	fm_agg_request(d->agg, r);
+}
+
+/*
+ * The module's L7 settings from ours (none handed over when l7 is off),
+ * then, with l7 on, the queues' consumer, on the queue number and
+ * inspect_one_in the module reports.
+ */
+static void fm_daemon_open_l7(struct fm_daemon *d)
+{
+	const struct fm_nfq_ops ops = { .label = fm_daemon_nfq_label,
+					.request = fm_daemon_nfq_request,
+					.ctx = d };
+	struct fm_config kc = {
+		.set = 1U << FLOWMESH_CONFIG_A_DETECT_PACKETS |
+		       1U << FLOWMESH_CONFIG_A_INSPECT_ONE_IN |
+		       1U << FLOWMESH_CONFIG_A_QUEUE_NUM,
+		.detect_packets = d->cfg.l7 ? d->cfg.detect_packets : 0,
+		.inspect_one_in = d->cfg.l7 ? d->cfg.inspect_one_in : 0,
+		.queue_num = d->cfg.queue_num,
+	};
+	struct fm_nfq_config ncfg = {
+		.max_flows = d->cfg.l7_max_flows,
+		.max_netns = d->cfg.l7_max_netns,
+		.rcvbuf = d->cfg.rcvbuf,
+		.root = "",
+	};
+	int ret;
+
+	ret = fm_config_set(&d->src.nl, &kc);
+	if (ret)
+		fm_log(LOG_WARNING, "setting the kernel's detect_packets, inspect_one_in and queue_num: %s",
+		       d->src.nl.extack.msg[0] ? d->src.nl.extack.msg :
+		       strerror(-ret));
+	if (!d->cfg.l7)
+		return;
+	ret = fm_config_get(&d->src.nl, &kc);
+	if (!ret && kc.queue_num > UINT16_MAX - (FM_NFQ_QUEUES - 1))
+		ret = -ERANGE;
+	if (!ret) {
+		ncfg.queue_num = (uint16_t)kc.queue_num;
+		ret = fm_nfq_new(&d->nfq, &ncfg, &ops);
+	}
+	if (!ret)
+		ret = fm_daemon_watch(d, fm_nfq_fd(d->nfq), FM_WATCH_NFQ);
+	if (ret) {
+		fm_log(LOG_WARNING, "L7 detection is off: %s", strerror(-ret));
+		fm_nfq_free(d->nfq);
+		d->nfq = NULL;
+		return;
+	}
+	fm_nfq_set_one_in(d->nfq, kc.inspect_one_in);
+	fm_log(LOG_INFO, "L7: queues %u to %u, detect_packets %u, inspect_one_in %u",
+	       kc.queue_num, kc.queue_num + FM_NFQ_QUEUES - 1,
+	       kc.detect_packets, kc.inspect_one_in);
+}
+
 static int fm_daemon_open_netlink(struct fm_daemon *d)
 {
 	struct fm_config kc = { .set = 1U << FLOWMESH_CONFIG_A_SAMPLES,
@@ -727,6 +838,7 @@ static int fm_daemon_open_netlink(struct fm_daemon *d)
 		fm_log(LOG_WARNING, "setting the kernel's samples: %s",
 		       d->src.nl.extack.msg[0] ? d->src.nl.extack.msg :
 		       strerror(-ret));
+	fm_daemon_open_l7(d);
 	ret = fm_source_open_notify(&d->src, err, sizeof(err));
 	if (ret) {
 		fm_log(LOG_ERR, "%s", err);
@@ -798,6 +910,7 @@ static void fm_daemon_free(struct fm_daemon *d)
 {
 	fm_http_stop(d->http);
 	fm_control_close(d->ctl);
+	fm_nfq_free(d->nfq);
 	if (d->src_open)
 		fm_source_close(&d->src);
 	if (d->agg)

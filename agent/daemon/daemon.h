@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "daemon/aggregate.h"
+#include "daemon/nfqueue.h"
 #include "lib/agent_config.h"
 
 /* Exit statuses, as --help lists them. */
@@ -71,6 +72,7 @@ struct fm_daemon_status {
 	uint64_t last_flush_ns;		/* 0: none yet */
 	struct fm_daemon_counters c;
 	struct fm_agg_counters agg;
+	struct fm_nfq_counters l7;	/* zero while L7 is off */
 	uint64_t database_bytes;
 	uint64_t wal_bytes;
 	uint64_t tap_clients;

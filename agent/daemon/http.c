@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include "daemon/http.h"
 #include "daemon/prometheus.h"
+#include "l7/l7.h"
 #include "lib/genl.h"
 #include "lib/json.h"
 #include "lib/period.h"
@@ -213,6 +214,7 @@ enum fm_http_route {
 	FM_ROUTE_EDGES,
 	FM_ROUTE_TOPOLOGY,
 	FM_ROUTE_FLOWS,
+	FM_ROUTE_ROUTES,
 };
 
 static const char *const fm_http_stat_params[] = {
@@ -225,6 +227,9 @@ static const char *const fm_http_topology_params[] = {
 	"window", "since", NULL
 };
 static const char *const fm_http_flows_params[] = { "since", "limit", NULL };
+static const char *const fm_http_routes_params[] = {
+	"window", "since", "service", "client", "protocol", NULL
+};
 static const char *const fm_http_no_params[] = { NULL };
 
 static json_t *fm_http_metrics(struct fm_http *h, enum fm_http_route route,
@@ -253,6 +258,22 @@ static json_t *fm_http_metrics(struct fm_http *h, enum fm_http_route route,
 	return json;
 }
 
+static json_t *fm_http_routes(struct fm_http *h, const struct fm_query *q,
+			      int *err)
+{
+	struct fm_route_rows rows = { 0 };
+	json_t *json = NULL;
+
+	*err = fm_query_routes(h->store, q, &rows);
+	if (!*err) {
+		json = fm_route_rows_to_json(&rows);
+		if (!json)
+			*err = -ENOMEM;
+	}
+	fm_route_rows_free(&rows);
+	return json;
+}
+
 static enum MHD_Result fm_http_query(struct fm_http *h,
 				     struct MHD_Connection *conn,
 				     enum fm_http_route route)
@@ -275,6 +296,14 @@ static enum MHD_Result fm_http_query(struct fm_http *h,
 	q.service = fm_http_param(conn, "service");
 	q.client = fm_http_param(conn, "client");
 	q.server = fm_http_param(conn, "server");
+	q.protocol = fm_http_param(conn, "protocol");
+	if (q.protocol &&
+	    strcmp(fm_l7_proto_name(fm_l7_proto_by_name(q.protocol)),
+		   q.protocol)) {
+		snprintf(reason, sizeof(reason), "unknown protocol '%.64s'",
+			 q.protocol);
+		return fm_http_error(conn, MHD_HTTP_BAD_REQUEST, reason);
+	}
 	v = fm_http_param(conn, "limit");
 	if (v && fm_http_parse_limit(v, &limit)) {
 		snprintf(reason, sizeof(reason), "invalid limit '%s'; use 1 to %d",
@@ -290,6 +319,8 @@ static enum MHD_Result fm_http_query(struct fm_http *h,
 		fm_flows_free(&flows);
 		if (!err && !json)
 			err = -ENOMEM;
+	} else if (route == FM_ROUTE_ROUTES) {
+		json = fm_http_routes(h, &q, &err);
 	} else {
 		json = fm_http_metrics(h, route, &q, &err);
 	}
@@ -406,6 +437,7 @@ static const struct fm_http_path {
 	{ "/api/v1/edges", fm_http_edges_params, FM_ROUTE_EDGES },
 	{ "/api/v1/topology", fm_http_topology_params, FM_ROUTE_TOPOLOGY },
 	{ "/api/v1/flows", fm_http_flows_params, FM_ROUTE_FLOWS },
+	{ "/api/v1/routes", fm_http_routes_params, FM_ROUTE_ROUTES },
 	{ "/api/v1/status", fm_http_no_params, -1 },
 	{ "/metrics", fm_http_no_params, -2 },
 };

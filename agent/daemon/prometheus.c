@@ -127,6 +127,12 @@ static const struct fm_prom_total {
 	{ "flowmesh_edge_exchanges_total",
 	  "Request -> response exchanges timed at L4.",
 	  offsetof(struct fm_edge_totals, exchanges) },
+	{ "flowmesh_edge_requests_total",
+	  "L7 requests of inspected flows, scaled up to every flow.",
+	  offsetof(struct fm_edge_totals, requests) },
+	{ "flowmesh_edge_request_failures_total",
+	  "L7 requests that failed, scaled like the requests.",
+	  offsetof(struct fm_edge_totals, failures) },
 };
 
 static size_t fm_prom_min(size_t a, size_t b)

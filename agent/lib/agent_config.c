@@ -69,6 +69,28 @@ const struct fm_agent_key fm_agent_config_keys[] = {
 	{ "samples", FM_AGENT_KEY_SAMPLES, OFF(samples), 0, 0, "all",
 	  "the samples the kernel is asked for: rtt, response (comma list), all or none",
 	  NULL },
+	{ "l7", FM_AGENT_KEY_SWITCH, OFF(l7), 0, 1, "on",
+	  "whether payload packets are taken from NFQUEUE to detect protocols; off: the module hands none over",
+	  NULL },
+	{ "detect_packets", FM_AGENT_KEY_COUNT, OFF(detect_packets), 0, 64,
+	  "4",
+	  "payload packets each way of every new flow the module hands over for detection; 0: none",
+	  NULL },
+	{ "inspect_one_in", FM_AGENT_KEY_COUNT, OFF(inspect_one_in), 0, 65535,
+	  "0",
+	  "1 in this many new flows has all its payload inspected for requests; 0: none",
+	  NULL },
+	/* the four queues Q .. Q + 3 are all queue numbers */
+	{ "queue_num", FM_AGENT_KEY_COUNT, OFF(queue_num), 0, 65532, "7000",
+	  "the first of the four NFQUEUE queues the module hands packets to",
+	  NULL },
+	{ "l7_max_flows", FM_AGENT_KEY_COUNT, OFF(l7_max_flows), 1, 16777216,
+	  "65536",
+	  "flows whose payload the agent follows at once; packets of further flows are accepted, not parsed",
+	  NULL },
+	{ "l7_max_netns", FM_AGENT_KEY_COUNT, OFF(l7_max_netns), 1, 65536,
+	  "256", "network namespaces whose queues the agent binds at once",
+	  NULL },
 };
 
 const size_t fm_agent_config_nkeys =
@@ -243,6 +265,19 @@ bad:
 			    k->name, whole, k->off);
 }
 
+static int fm_assign_switch(const struct fm_agent_key *k, uint32_t *field,
+			    const char *value, char *err, size_t errlen)
+{
+	if (!strcmp(value, "on"))
+		*field = 1;
+	else if (!strcmp(value, "off"))
+		*field = 0;
+	else
+		return fm_agent_bad(err, errlen, "%s: '%s' is not on or off",
+				    k->name, value);
+	return 0;
+}
+
 static int fm_assign_samples(const struct fm_agent_key *k, uint32_t *field,
 			     const char *value, char *err, size_t errlen)
 {
@@ -344,6 +379,9 @@ int fm_agent_config_assign(struct fm_agent_config *cfg, const char *key,
 	case FM_AGENT_KEY_SAMPLES:
 		return fm_assign_samples(k, fm_agent_field(cfg, k), value, err,
 					 errlen);
+	case FM_AGENT_KEY_SWITCH:
+		return fm_assign_switch(k, fm_agent_field(cfg, k), value, err,
+					errlen);
 	case FM_AGENT_KEY_DURATION:
 	case FM_AGENT_KEY_COUNT:
 		break;
@@ -552,6 +590,9 @@ void fm_agent_config_print(FILE *out, const struct fm_agent_config *cfg)
 		case FM_AGENT_KEY_SAMPLES:
 			fm_samples_str(*(const uint32_t *)field, buf,
 				       sizeof(buf));
+			break;
+		case FM_AGENT_KEY_SWITCH:
+			value = *(const uint32_t *)field ? "on" : "off";
 			break;
 		}
 		fprintf(out, "%s = %s\n", k->name, value);

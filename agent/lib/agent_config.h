@@ -38,6 +38,12 @@ struct fm_agent_config {
 	uint32_t rcvbuf;		/* netlink receive buffer, bytes */
 	uint32_t tap_rate;		/* events per second per tap client */
 	uint32_t samples;		/* FLOWMESH_SAMPLES_* to ask the kernel for */
+	uint32_t l7;			/* 1: consume NFQUEUE, label flows */
+	uint32_t detect_packets;	/* the module's, while l7 is on */
+	uint32_t inspect_one_in;	/* the module's, while l7 is on */
+	uint32_t queue_num;		/* the module's; queues Q .. Q + 3 */
+	uint32_t l7_max_flows;		/* flows the L7 engine follows at once */
+	uint32_t l7_max_netns;		/* namespaces whose queues are bound */
 };
 
 enum fm_agent_key_kind {
@@ -46,6 +52,7 @@ enum fm_agent_key_kind {
 	FM_AGENT_KEY_DURATION,		/* 10s, 5m, 24h, 7d; plain seconds */
 	FM_AGENT_KEY_COUNT,
 	FM_AGENT_KEY_SAMPLES,		/* rtt,response | all | none */
+	FM_AGENT_KEY_SWITCH,		/* on | off, a uint32_t 1 or 0 */
 };
 
 struct fm_agent_key {

@@ -58,6 +58,19 @@ const struct fm_config_field fm_config_fields[FM_CONFIG_NFIELDS] = {
 	FM_CFG(SKIP_PORTS, skip_ports, FM_CONFIG_PORTS, "",
 	       "ports whose packets (from or to them) are not tracked",
 	       "at most 64 ports, or none", "none"),
+	FM_CFG(DETECT_PACKETS, detect_packets, FM_CONFIG_U32, "packets",
+	       "payload packets of each direction of every new flow handed to the agent to detect its protocol; 0: no detection",
+	       "0 to 64", "4"),
+	FM_CFG(INSPECT_ONE_IN, inspect_one_in, FM_CONFIG_U32, "flows",
+	       "1 in this many new flows has every payload packet handed to the agent, for per-request metrics; 0: none",
+	       "0 to 65535", "0"),
+	FM_CFG(QUEUE_NUM, queue_num, FM_CONFIG_U32, "",
+	       "first of the 4 NFQUEUE queues packets are handed over on (+0/+1: detection to the server/client, +2/+3: inspection); with no reader they pass untouched",
+	       "0 to 65532", "7000"),
+	FM_CFG(OPAQUE_PORTS, opaque_ports, FM_CONFIG_PORTS, "",
+	       "ports whose flows (from or to them) are tracked but never handed to the agent",
+	       "at most 64 ports, or none",
+	       "25,587,3306,4444,5432,6379,9300,11211"),
 };
 
 _Static_assert(FLOWMESH_CONFIG_A_MAX < 32, "fm_config.set has a bit per type");
@@ -90,6 +103,30 @@ const struct fm_config_field *fm_config_field_by_name(const char *name)
 		if (!strcmp(fm_config_fields[i].name, name))
 			return &fm_config_fields[i];
 	return NULL;
+}
+
+/* The list of a FM_CONFIG_PORTS setting, and where its length is kept. */
+static uint16_t *fm_config_ports(struct fm_config *cfg,
+				 const struct fm_config_field *f, size_t **n)
+{
+	if (f->attr == FLOWMESH_CONFIG_A_OPAQUE_PORTS) {
+		*n = &cfg->nopaque_ports;
+		return cfg->opaque_ports;
+	}
+	*n = &cfg->nskip_ports;
+	return cfg->skip_ports;
+}
+
+static const uint16_t *fm_config_ports_value(const struct fm_config *cfg,
+					     const struct fm_config_field *f,
+					     size_t *n)
+{
+	if (f->attr == FLOWMESH_CONFIG_A_OPAQUE_PORTS) {
+		*n = cfg->nopaque_ports;
+		return cfg->opaque_ports;
+	}
+	*n = cfg->nskip_ports;
+	return cfg->skip_ports;
 }
 
 static uint32_t *fm_config_u32(struct fm_config *cfg,
@@ -153,9 +190,11 @@ int fm_config_parse(const struct nlmsghdr *nlh, struct fm_config *cfg)
 	for (f = fm_config_fields; f < fm_config_fields + FM_CONFIG_NFIELDS; f++) {
 		a = tb[f->attr];
 		if (f->kind == FM_CONFIG_PORTS) {
-			cfg->nskip_ports = mnl_attr_get_payload_len(a) /
-					   sizeof(uint16_t);
-			memcpy(cfg->skip_ports, mnl_attr_get_payload(a),
+			size_t *n;
+			uint16_t *ports = fm_config_ports(cfg, f, &n);
+
+			*n = mnl_attr_get_payload_len(a) / sizeof(uint16_t);
+			memcpy(ports, mnl_attr_get_payload(a),
 			       mnl_attr_get_payload_len(a));
 		} else {
 			*fm_config_u32(cfg, f) = mnl_attr_get_u32(a);
@@ -186,16 +225,17 @@ static json_t *fm_samples_json(uint32_t samples)
 	return array;
 }
 
-static json_t *fm_ports_json(const struct fm_config *cfg)
+static json_t *fm_ports_json(const struct fm_config *cfg,
+			     const struct fm_config_field *f)
 {
 	json_t *array = json_array();
-	size_t i;
+	size_t i, n;
+	const uint16_t *ports = fm_config_ports_value(cfg, f, &n);
 
 	if (!array)
 		return NULL;
-	for (i = 0; i < cfg->nskip_ports; i++) {
-		if (json_array_append_new(array,
-					  json_integer(cfg->skip_ports[i]))) {
+	for (i = 0; i < n; i++) {
+		if (json_array_append_new(array, json_integer(ports[i]))) {
 			json_decref(array);
 			return NULL;
 		}
@@ -219,7 +259,7 @@ json_t *fm_config_to_json(const struct fm_config *cfg)
 			v = fm_samples_json(fm_config_u32_value(cfg, f));
 			break;
 		case FM_CONFIG_PORTS:
-			v = fm_ports_json(cfg);
+			v = fm_ports_json(cfg, f);
 			break;
 		default:
 			v = json_integer(fm_config_u32_value(cfg, f));
@@ -238,7 +278,8 @@ void fm_config_value_str(const struct fm_config *cfg,
 			 const struct fm_config_field *f, char *buf,
 			 size_t len)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, nports;
+	const uint16_t *ports;
 	uint32_t samples;
 	int w;
 
@@ -260,9 +301,10 @@ void fm_config_value_str(const struct fm_config *cfg,
 		}
 		break;
 	case FM_CONFIG_PORTS:
-		for (i = 0; i < cfg->nskip_ports && n < len; i++) {
+		ports = fm_config_ports_value(cfg, f, &nports);
+		for (i = 0; i < nports && n < len; i++) {
 			w = snprintf(buf + n, len - n, "%s%u", n ? "," : "",
-				     cfg->skip_ports[i]);
+				     ports[i]);
 			n += w > 0 ? (size_t)w : 0;
 		}
 		break;
@@ -287,13 +329,17 @@ int fm_config_put(struct nlmsghdr *nlh, size_t buflen,
 	     f++) {
 		if (!fm_config_has(cfg, f->attr))
 			continue;
-		if (f->kind == FM_CONFIG_PORTS)
+		if (f->kind == FM_CONFIG_PORTS) {
+			size_t n;
+			const uint16_t *ports = fm_config_ports_value(cfg, f,
+								      &n);
+
 			ok = mnl_attr_put_check(nlh, buflen, f->attr,
-						cfg->nskip_ports * sizeof(uint16_t),
-						cfg->skip_ports);
-		else
+						n * sizeof(uint16_t), ports);
+		} else {
 			ok = mnl_attr_put_u32_check(nlh, buflen, f->attr,
 						    fm_config_u32_value(cfg, f));
+		}
 	}
 	if (!ok) {
 		mnl_attr_nest_cancel(nlh, nest);
@@ -375,7 +421,8 @@ static int fm_assign_samples(const char *key, const char *value,
 }
 
 static int fm_assign_ports(const char *key, const char *value,
-			   struct fm_config *cfg, char *msg, size_t msglen)
+			   uint16_t *ports, size_t *nports, char *msg,
+			   size_t msglen)
 {
 	const char *pos = value, *comma;
 	uint64_t port;
@@ -383,7 +430,7 @@ static int fm_assign_ports(const char *key, const char *value,
 	int err;
 
 	if (!strcmp(value, "none")) {
-		cfg->nskip_ports = 0;
+		*nports = 0;
 		return 0;
 	}
 	for (;;) {
@@ -398,12 +445,12 @@ static int fm_assign_ports(const char *key, const char *value,
 				 FLOWMESH_MAX_PORTS);
 			return -EINVAL;
 		}
-		cfg->skip_ports[n++] = (uint16_t)port;
+		ports[n++] = (uint16_t)port;
 		if (!comma)
 			break;
 		pos = comma + 1;
 	}
-	cfg->nskip_ports = n;
+	*nports = n;
 	return 0;
 }
 
@@ -412,6 +459,8 @@ int fm_config_assign(struct fm_config *cfg, const char *arg, char *msg,
 {
 	const struct fm_config_field *f;
 	const char *eq = strchr(arg, '='), *value;
+	uint16_t *ports;
+	size_t *nports;
 	char key[32];
 	uint64_t v;
 	int err;
@@ -452,7 +501,8 @@ int fm_config_assign(struct fm_config *cfg, const char *arg, char *msg,
 			return err;
 		break;
 	case FM_CONFIG_PORTS:
-		err = fm_assign_ports(key, value, cfg, msg, msglen);
+		ports = fm_config_ports(cfg, f, &nports);
+		err = fm_assign_ports(key, value, ports, nports, msg, msglen);
 		if (err)
 			return err;
 		break;

@@ -25,6 +25,11 @@ struct fm_config {
 	uint32_t samples;	/* FLOWMESH_SAMPLES_* */
 	uint16_t skip_ports[FLOWMESH_MAX_PORTS];
 	size_t nskip_ports;
+	uint32_t detect_packets;
+	uint32_t inspect_one_in;
+	uint32_t queue_num;
+	uint16_t opaque_ports[FLOWMESH_MAX_PORTS];
+	size_t nopaque_ports;
 };
 
 enum fm_config_kind {
@@ -39,13 +44,13 @@ struct fm_config_field {
 	const char *name;
 	enum fm_config_kind kind;
 	size_t offset;		/* of the uint32_t, for FM_CONFIG_U32/SAMPLES */
-	const char *unit;	/* "s", "flows", "records", "" */
+	const char *unit;	/* "s", "flows", "records", "packets", "" */
 	const char *help;
 	const char *range;	/* as the kernel checks it */
 	const char *def;	/* the module's default */
 };
 
-#define FM_CONFIG_NFIELDS 10
+#define FM_CONFIG_NFIELDS 14
 extern const struct fm_config_field fm_config_fields[FM_CONFIG_NFIELDS];
 
 static inline bool fm_config_has(const struct fm_config *cfg, uint16_t attr)

@@ -11,6 +11,7 @@
 #include "lib/flow.h"
 #include "lib/genl.h"
 #include "lib/json.h"
+#include "l7/l7.h"
 
 /* What every flow message has had since the first version. */
 static const uint16_t fm_flow_required[] = {
@@ -43,6 +44,8 @@ static int parse_flow_attr_cb(const struct nlattr *attr, void *data)
 	case FLOWMESH_FLOW_A_STATE:
 	case FLOWMESH_FLOW_A_TCP_FLAGS_TX:
 	case FLOWMESH_FLOW_A_TCP_FLAGS_RX:
+	case FLOWMESH_FLOW_A_L7_PROTO:
+	case FLOWMESH_FLOW_A_SAMPLED:
 		len = sizeof(uint8_t);
 		break;
 	case FLOWMESH_FLOW_A_NETNS:
@@ -188,6 +191,19 @@ static void fm_flow_optional(const struct nlattr **tb, struct fm_flow *flow)
 	if (tb[FLOWMESH_FLOW_A_RTT_HS_SERVER])
 		flow->rtt_hs_server_us =
 			mnl_attr_get_u32(tb[FLOWMESH_FLOW_A_RTT_HS_SERVER]);
+	if (tb[FLOWMESH_FLOW_A_L7_PROTO])
+		flow->l7_proto = mnl_attr_get_u8(tb[FLOWMESH_FLOW_A_L7_PROTO]);
+	if (tb[FLOWMESH_FLOW_A_SAMPLED])
+		flow->sampled = mnl_attr_get_u8(tb[FLOWMESH_FLOW_A_SAMPLED]);
+}
+
+const char *fm_sampled_name(uint8_t sampled)
+{
+	if (sampled & FLOWMESH_SAMPLED_INSPECT)
+		return "inspect";
+	if (sampled & FLOWMESH_SAMPLED_DETECT)
+		return "detect";
+	return NULL;
 }
 
 static int fm_flow_from_attrs(const struct nlattr **tb, struct fm_flow *flow)
@@ -420,6 +436,7 @@ json_t *fm_flow_to_json(const struct fm_flow *flow)
 	char client[FM_ADDR_STRLEN], server[FM_ADDR_STRLEN];
 	const char *proto = fm_proto_name(flow->proto);
 	const char *state = fm_state_name(flow->state);
+	const char *sampled;
 	json_t *first_seen;
 	json_t *obj;
 	int err = 0;
@@ -483,6 +500,15 @@ json_t *fm_flow_to_json(const struct fm_flow *flow)
 	err |= fm_json_put(obj, "rtt_us", fm_latency_json(&flow->rtt, true));
 	err |= fm_json_put(obj, "response_us",
 			   fm_latency_json(&flow->response, false));
+	/* absent: from a module or a store that predates L7 detection */
+	err |= fm_json_put(obj, "protocol",
+			   fm_flow_has(flow, FLOWMESH_FLOW_A_L7_PROTO) ?
+			   json_string(fm_l7_proto_name(flow->l7_proto)) :
+			   json_null());
+	sampled = fm_flow_has(flow, FLOWMESH_FLOW_A_SAMPLED) ?
+		  fm_sampled_name(flow->sampled) : NULL;
+	err |= fm_json_put(obj, "sampled",
+			   sampled ? json_string(sampled) : json_null());
 	if (err) {
 		json_decref(obj);
 		return NULL;

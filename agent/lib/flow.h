@@ -57,6 +57,8 @@ struct fm_flow {
 	uint32_t zero_windows;
 	uint32_t rtt_hs_client_us;	/* SYN-ACK -> ACK; 0: not seen */
 	uint32_t rtt_hs_server_us;	/* SYN -> SYN-ACK; 0: not seen */
+	uint8_t l7_proto;		/* FLOWMESH_L7_*, as the agent labelled */
+	uint8_t sampled;		/* FLOWMESH_SAMPLED_* */
 	struct fm_latency rtt;		/* from TCP timestamp echoes */
 	struct fm_latency response;	/* request -> first response data */
 };
@@ -89,6 +91,9 @@ struct fm_flow_filter {
 
 /* 0, or -EBADMSG for any message that is not a well-formed flow. */
 int fm_flow_parse(const struct nlmsghdr *nlh, struct fm_flow *flow);
+
+/* "inspect", "detect" (FLOWMESH_SAMPLED_* bits), or NULL for neither. */
+const char *fm_sampled_name(uint8_t sampled);
 
 /* "tcp", "udp", or NULL. */
 const char *fm_proto_name(uint8_t proto);

@@ -43,6 +43,15 @@ static const char edges_sql[] =
 	" AND (?5 IS NULL OR server = ?5)"
 	" GROUP BY client, server ORDER BY client, server";
 
+/* Routes summed over clients, or of the client ?5 alone. */
+static const char routes_sql[] =
+	"SELECT server, protocol, method, route, SUM(requests),"
+	" SUM(failures), MIN(sample_rate), hist_merge(latency) FROM routes"
+	" WHERE " METRICS_IN_PERIOD " AND (?4 IS NULL OR server = ?4)"
+	" AND (?5 IS NULL OR client = ?5) AND (?6 IS NULL OR protocol = ?6)"
+	" GROUP BY server, protocol, method, route"
+	" ORDER BY server, protocol, route, method";
+
 static const char flows_sql[] =
 	"SELECT flow_id, netns, family, proto, client, client_port, server,"
 	" server_port, opened_ns, closed_ns, tx_bytes, tx_packets, rx_bytes,"
@@ -56,6 +65,7 @@ static const char flows_sql[] =
 	" ORDER BY closed_ns, rowid LIMIT ?5";
 
 static const char oldest_sql[] = "SELECT MIN(start) FROM windows WHERE res = ?1";
+static const char newest_sql[] = "SELECT MAX(start) FROM windows WHERE res = ?1";
 static const char finest_sql[] = "SELECT MIN(res) FROM windows";
 
 static int query_fail(struct fm_store *s, int rc, const char *doing)
@@ -111,7 +121,7 @@ static int query_u64(struct fm_store *s, const char *sql, int64_t arg,
 		sqlite3_bind_int64(st, 1, arg);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		if (fm_store_col_uint(st, 0, UINT64_MAX, out))
+		if (fm_store_col_u64(st, 0, out))
 			*found = true;
 		else
 			err = query_bad_row(s, "window");
@@ -125,8 +135,8 @@ static int query_u64(struct fm_store *s, const char *sql, int64_t arg,
 int fm_query_resolution(struct fm_store *s, const struct fm_query *q,
 			uint32_t *res_s)
 {
-	uint32_t cand[3];
-	uint64_t finest, oldest;
+	uint32_t cand[3], recent = 0;
+	uint64_t finest, oldest, newest;
 	size_t n = 0, i;
 	bool found;
 	int err;
@@ -144,15 +154,27 @@ int fm_query_resolution(struct fm_store *s, const struct fm_query *q,
 	cand[n++] = FM_RES_HOUR;
 	for (i = 0; i < n; i++) {
 		err = query_u64(s, oldest_sql, cand[i], true, &oldest, &found);
+		if (!err && found)
+			err = query_u64(s, newest_sql, cand[i], true, &newest,
+					&found);
 		if (err)
 			return err;
 		if (!found)
 			continue;
-		/* the coarsest with data, unless a finer one covers from_s */
+		/* the finest that covers from_s */
 		*res_s = cand[i];
 		if (oldest <= q->from_s)
 			return 0;
+		/*
+		 * else the finest with data in the period: an agent that
+		 * started within it has fine windows only since then, and
+		 * a coarser row starting before from_s would not count
+		 */
+		if (!recent && newest >= q->from_s && newest < q->to_s)
+			recent = cand[i];
 	}
+	if (recent)
+		*res_s = recent;
 	return 0;
 }
 
@@ -214,13 +236,13 @@ static int row_metrics(sqlite3_stmt *st, int col, struct fm_metrics_row *r)
 	int err;
 
 	for (i = 0; i < sizeof(counters) / sizeof(*counters); i++)
-		if (!fm_store_col_uint(st, col++, UINT64_MAX, counters[i]))
+		if (!fm_store_col_u64(st, col++, counters[i]))
 			return -EBADMSG;
 	r->l7 = sqlite3_column_type(st, col) != SQLITE_NULL;
 	r->sample_rate = 1.0;
 	if (r->l7) {
-		if (!fm_store_col_uint(st, col, UINT64_MAX, &r->requests) ||
-		    !fm_store_col_uint(st, col + 1, UINT64_MAX, &r->failures))
+		if (!fm_store_col_u64(st, col, &r->requests) ||
+		    !fm_store_col_u64(st, col + 1, &r->failures))
 			return -EBADMSG;
 		if (sqlite3_column_type(st, col + 2) != SQLITE_FLOAT &&
 		    sqlite3_column_type(st, col + 2) != SQLITE_INTEGER)
@@ -332,34 +354,113 @@ int fm_query_edges(struct fm_store *s, const struct fm_query *q,
 	return query_metrics(s, st, 2, query_seconds(q), out);
 }
 
-static bool col_u32(sqlite3_stmt *st, int col, uint32_t *out)
+void fm_route_rows_free(struct fm_route_rows *rows)
 {
-	uint64_t v;
+	size_t i;
 
-	if (!fm_store_col_uint(st, col, UINT32_MAX, &v))
+	for (i = 0; i < rows->len; i++)
+		fm_hist_free(&rows->v[i].latency);
+	free(rows->v);
+	memset(rows, 0, sizeof(*rows));
+}
+
+static struct fm_route_metrics *route_rows_add(struct fm_route_rows *rows)
+{
+	struct fm_route_metrics *v;
+	size_t cap;
+
+	if (rows->len == rows->cap) {
+		cap = rows->cap ? rows->cap * 2 : 16;
+		v = reallocarray(rows->v, cap, sizeof(*v));
+		if (!v)
+			return NULL;
+		rows->v = v;
+		rows->cap = cap;
+	}
+	v = &rows->v[rows->len++];
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+/* Text shorter than @size, without NULs inside; empty is fine. */
+static bool col_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+	const unsigned char *text;
+	int len;
+
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
 		return false;
-	*out = (uint32_t)v;
+	text = sqlite3_column_text(st, col);
+	len = sqlite3_column_bytes(st, col);
+	if (!text || (size_t)len >= size || memchr(text, '\0', (size_t)len))
+		return false;
+	memcpy(out, text, (size_t)len);
+	out[len] = '\0';
 	return true;
 }
 
-static bool col_u8(sqlite3_stmt *st, int col, uint8_t *out)
+/* One row of routes_sql; -EBADMSG for anything the store cannot hold. */
+static int route_from_row(sqlite3_stmt *st, struct fm_route_metrics *r)
 {
-	uint64_t v;
+	int type;
 
-	if (!fm_store_col_uint(st, col, UINT8_MAX, &v))
-		return false;
-	*out = (uint8_t)v;
-	return true;
+	if (!fm_store_col_name(st, 0, r->server) ||
+	    !col_text(st, 1, r->protocol, sizeof(r->protocol)) ||
+	    !r->protocol[0] ||
+	    !col_text(st, 2, r->method, sizeof(r->method)) ||
+	    !col_text(st, 3, r->route, sizeof(r->route)) ||
+	    !fm_store_col_u64(st, 4, &r->requests) ||
+	    !fm_store_col_u64(st, 5, &r->failures))
+		return -EBADMSG;
+	type = sqlite3_column_type(st, 6);
+	if (type != SQLITE_FLOAT && type != SQLITE_INTEGER)
+		return -EBADMSG;
+	r->sample_rate = sqlite3_column_double(st, 6);
+	if (!(r->sample_rate > 0 && r->sample_rate <= 1))
+		return -EBADMSG;
+	return col_hist(st, 7, &r->latency);
 }
 
-static bool col_u16(sqlite3_stmt *st, int col, uint16_t *out)
+int fm_query_routes(struct fm_store *s, const struct fm_query *q,
+		    struct fm_route_rows *out)
 {
-	uint64_t v;
+	struct fm_route_metrics *r;
+	sqlite3_stmt *st;
+	int rc, err;
 
-	if (!fm_store_col_uint(st, col, UINT16_MAX, &v))
-		return false;
-	*out = (uint16_t)v;
-	return true;
+	memset(out, 0, sizeof(*out));
+	err = query_start(s, q, routes_sql, &st);
+	if (err)
+		return err;
+	bind_name(st, 4, q->service);
+	bind_name(st, 5, q->client);
+	bind_name(st, 6, q->protocol);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = route_rows_add(out);
+		if (!r) {
+			err = -ENOMEM;
+			fm_store_set_errmsg(s, "out of memory");
+			break;
+		}
+		r->seconds = query_seconds(q);
+		if (q->client)
+			snprintf(r->client, sizeof(r->client), "%s", q->client);
+		err = route_from_row(st, r);
+		if (err == -ENOMEM) {
+			fm_store_set_errmsg(s, "out of memory");
+			break;
+		}
+		if (err) {
+			err = query_bad_row(s, "route");
+			break;
+		}
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = query_fail(s, rc, "reading routes");
+	sqlite3_finalize(st);
+	if (err)
+		fm_route_rows_free(out);
+	return err;
 }
 
 /*
@@ -370,32 +471,32 @@ static bool flow_from_row(sqlite3_stmt *st, struct fm_flow *f)
 {
 	memset(f, 0, sizeof(*f));
 	if (!fm_store_col_id(st, 0, &f->id) ||
-	    !col_u32(st, 1, &f->netns) ||
-	    !col_u8(st, 2, &f->family) ||
-	    !col_u8(st, 3, &f->proto) || !fm_proto_name(f->proto) ||
+	    !fm_store_col_u32(st, 1, &f->netns) ||
+	    !fm_store_col_u8(st, 2, &f->family) ||
+	    !fm_store_col_u8(st, 3, &f->proto) || !fm_proto_name(f->proto) ||
 	    !fm_store_col_addr(st, 4, f->family, f->client) ||
-	    !col_u16(st, 5, &f->client_port) ||
+	    !fm_store_col_u16(st, 5, &f->client_port) ||
 	    !fm_store_col_addr(st, 6, f->family, f->server) ||
-	    !col_u16(st, 7, &f->server_port) ||
-	    !fm_store_col_uint(st, 8, UINT64_MAX, &f->first_seen_ns) ||
-	    !fm_store_col_uint(st, 9, UINT64_MAX, &f->last_seen_ns) ||
-	    !fm_store_col_uint(st, 10, UINT64_MAX, &f->tx_bytes) ||
-	    !fm_store_col_uint(st, 11, UINT64_MAX, &f->tx_packets) ||
-	    !fm_store_col_uint(st, 12, UINT64_MAX, &f->rx_bytes) ||
-	    !fm_store_col_uint(st, 13, UINT64_MAX, &f->rx_packets) ||
-	    !col_u8(st, 14, &f->state) ||
-	    !col_u32(st, 15, &f->rtt.count) ||
-	    !col_u32(st, 16, &f->rtt.min_us) ||
-	    !col_u32(st, 17, &f->rtt.max_us) ||
-	    !fm_store_col_uint(st, 18, UINT64_MAX, &f->rtt.sum_us) ||
-	    !col_u32(st, 19, &f->rtt_hs_client_us) ||
-	    !col_u32(st, 20, &f->rtt_hs_server_us) ||
-	    !col_u32(st, 21, &f->response.count) ||
-	    !fm_store_col_uint(st, 22, UINT64_MAX, &f->response.sum_us) ||
-	    !col_u32(st, 23, &f->response.max_us) ||
-	    !col_u32(st, 24, &f->retransmits) ||
-	    !col_u32(st, 25, &f->resets) ||
-	    !col_u32(st, 26, &f->zero_windows))
+	    !fm_store_col_u16(st, 7, &f->server_port) ||
+	    !fm_store_col_u64(st, 8, &f->first_seen_ns) ||
+	    !fm_store_col_u64(st, 9, &f->last_seen_ns) ||
+	    !fm_store_col_u64(st, 10, &f->tx_bytes) ||
+	    !fm_store_col_u64(st, 11, &f->tx_packets) ||
+	    !fm_store_col_u64(st, 12, &f->rx_bytes) ||
+	    !fm_store_col_u64(st, 13, &f->rx_packets) ||
+	    !fm_store_col_u8(st, 14, &f->state) ||
+	    !fm_store_col_u32(st, 15, &f->rtt.count) ||
+	    !fm_store_col_u32(st, 16, &f->rtt.min_us) ||
+	    !fm_store_col_u32(st, 17, &f->rtt.max_us) ||
+	    !fm_store_col_u64(st, 18, &f->rtt.sum_us) ||
+	    !fm_store_col_u32(st, 19, &f->rtt_hs_client_us) ||
+	    !fm_store_col_u32(st, 20, &f->rtt_hs_server_us) ||
+	    !fm_store_col_u32(st, 21, &f->response.count) ||
+	    !fm_store_col_u64(st, 22, &f->response.sum_us) ||
+	    !fm_store_col_u32(st, 23, &f->response.max_us) ||
+	    !fm_store_col_u32(st, 24, &f->retransmits) ||
+	    !fm_store_col_u32(st, 25, &f->resets) ||
+	    !fm_store_col_u32(st, 26, &f->zero_windows))
 		return false;
 	f->attrs = 1ull << FLOWMESH_FLOW_A_ID |
 		   1ull << FLOWMESH_FLOW_A_STATE |
@@ -469,6 +570,23 @@ double fm_metrics_success_rate(const struct fm_metrics_row *row)
 	if (!row->l7 || !row->requests)
 		return -1;
 	/* scaled estimates may disagree a little: never below 0 */
+	if (row->failures >= row->requests)
+		return 0;
+	return (double)(row->requests - row->failures) /
+	       (double)row->requests;
+}
+
+double fm_route_rps(const struct fm_route_metrics *row)
+{
+	if (!row->seconds)
+		return -1;
+	return (double)row->requests / (double)row->seconds;
+}
+
+double fm_route_success_rate(const struct fm_route_metrics *row)
+{
+	if (!row->requests)
+		return -1;
 	if (row->failures >= row->requests)
 		return 0;
 	return (double)(row->requests - row->failures) /
@@ -618,4 +736,51 @@ json_t *fm_topology_to_json(const struct fm_metrics_rows *services,
 		return NULL;
 	}
 	return obj;
+}
+
+static json_t *route_json(const struct fm_route_metrics *r)
+{
+	json_t *obj = json_object();
+	int err = 0;
+
+	if (!obj)
+		return NULL;
+	err |= fm_json_put(obj, "client", r->client[0] ?
+			   json_string(r->client) : json_null());
+	err |= fm_json_put(obj, "server", json_string(r->server));
+	err |= fm_json_put(obj, "protocol", json_string(r->protocol));
+	err |= fm_json_put(obj, "method", json_string(r->method));
+	err |= fm_json_put(obj, "route", json_string(r->route));
+	err |= fm_json_put(obj, "requests",
+			   json_integer(fm_json_uint(r->requests)));
+	err |= fm_json_put(obj, "rps", rounded_or_null(fm_route_rps(r), 1e3));
+	err |= fm_json_put(obj, "success_rate",
+			   rounded_or_null(fm_route_success_rate(r), 1e6));
+	err |= fm_json_put(obj, "estimated", json_boolean(r->sample_rate < 1));
+	err |= fm_json_put(obj, "sample_rate",
+			   json_real(round_to(r->sample_rate, 1e6)));
+	err |= fm_json_put(obj, "latency_ms", quantiles_json(&r->latency));
+	err |= fm_json_put(obj, "window_s",
+			   json_integer(fm_json_uint(r->seconds)));
+	if (err) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+json_t *fm_route_rows_to_json(const struct fm_route_rows *rows)
+{
+	json_t *array = json_array();
+	size_t i;
+
+	if (!array)
+		return NULL;
+	for (i = 0; i < rows->len; i++) {
+		if (json_array_append_new(array, route_json(&rows->v[i]))) {
+			json_decref(array);
+			return NULL;
+		}
+	}
+	return array;
 }

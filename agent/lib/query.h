@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reading golden metrics back out of the store: what `flowmesh stat`,
- * `edges`, `topology` and `flows --since` print, and what the agent's
+ * `edges`, `routes`, `topology` and `flows --since` print, and what the agent's
  * HTTP API serves.  One function builds each JSON document, so the CLI
  * and the API cannot drift apart (names and units in docs/metrics.md).
  */
@@ -17,6 +17,7 @@
 #include "lib/flow.h"
 #include "lib/hist.h"
 #include "lib/identity.h"
+#include "lib/store.h"
 
 struct fm_store;
 
@@ -25,8 +26,9 @@ struct fm_query {
 	uint64_t to_s;
 	uint32_t res_s;			/* 0: finest kept that covers from_s */
 	const char *service;		/* stat: this service; NULL: all */
-	const char *client;		/* edges: filters; NULL: any */
+	const char *client;		/* edges, routes: filters; NULL: any */
 	const char *server;
+	const char *protocol;		/* routes: this L7 protocol; NULL: any */
 };
 
 /* A service (client empty, server = the service) or an edge. */
@@ -84,6 +86,45 @@ int fm_query_edges(struct fm_store *s, const struct fm_query *q,
  */
 int fm_query_flows(struct fm_store *s, const struct fm_query *q,
 		   size_t limit, struct fm_flows *out);
+
+/*
+ * The L7 requests of one route of a server over the period: summed over
+ * every client, or those of q->client only (then named here).
+ */
+struct fm_route_metrics {
+	char client[FM_NAME_MAX];	/* "" when summed over clients */
+	char server[FM_NAME_MAX];
+	char protocol[FM_ROUTE_PROTO_MAX];
+	char method[FM_ROUTE_METHOD_MAX];
+	char route[FM_ROUTE_PATH_MAX];
+	uint64_t seconds;		/* time the row covers */
+	uint64_t requests;		/* scaled by the sample rate */
+	uint64_t failures;
+	double sample_rate;		/* the smallest of its windows */
+	struct fm_hist latency;		/* request to response, us */
+};
+
+struct fm_route_rows {
+	struct fm_route_metrics *v;
+	size_t len;
+	size_t cap;
+};
+
+void fm_route_rows_free(struct fm_route_rows *rows);
+
+/*
+ * Per route (server, protocol, method, route), sorted by server,
+ * protocol, route and method; q->service keeps the routes of that
+ * server, q->client the requests of that client, q->protocol those of
+ * that protocol name.
+ */
+int fm_query_routes(struct fm_store *s, const struct fm_query *q,
+		    struct fm_route_rows *out);
+/* Requests per second, success rate of a route; < 0 unknown. */
+double fm_route_rps(const struct fm_route_metrics *row);
+double fm_route_success_rate(const struct fm_route_metrics *row);
+/* JSON: one object per route ({"client", "server", "protocol", ...}). */
+json_t *fm_route_rows_to_json(const struct fm_route_rows *rows);
 
 /* Requests per second, success rate: what the row says, or < 0 unknown. */
 double fm_metrics_rps(const struct fm_metrics_row *row);

@@ -11,6 +11,7 @@
 #include "lib/genl.h"
 #include "lib/json.h"
 #include "lib/record.h"
+#include "l7/l7.h"
 
 /* The layout is the contract; it only grows into its reserved fields. */
 _Static_assert(sizeof(struct flowmesh_record) == 160,
@@ -159,6 +160,8 @@ json_t *fm_record_to_json(const struct flowmesh_record *rec)
 	err |= fm_json_put(obj, "resets", fm_record_tcp_json(rec, rec->resets));
 	err |= fm_json_put(obj, "zero_windows",
 			   fm_record_tcp_json(rec, rec->zero_windows));
+	err |= fm_json_put(obj, "protocol",
+			   json_string(fm_l7_proto_name(rec->l7_proto)));
 	if (err) {
 		json_decref(obj);
 		return NULL;

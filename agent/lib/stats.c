@@ -45,6 +45,10 @@ const struct fm_stats_field fm_stats_fields[FM_STATS_NFIELDS] = {
 		"event records lost: their ring was full", false),
 	FM_STAT(RECORDS_QUEUED, records_queued,
 		"event records waiting in the rings now", false),
+	FM_STAT(PACKETS_QUEUED, packets_queued,
+		"packets handed to the agent over NFQUEUE for L7 detection", false),
+	FM_STAT(LABELS_SET, labels_set,
+		"flows labelled with what the agent learned", false),
 };
 
 _Static_assert(offsetof(struct fm_stats, present) ==

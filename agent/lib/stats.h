@@ -34,6 +34,8 @@ struct fm_stats {
 	uint64_t records_drained;
 	uint64_t records_dropped;
 	uint64_t records_queued;
+	uint64_t packets_queued;
+	uint64_t labels_set;
 
 	uint32_t present;		/* bit i: fm_stats_fields[i] reported */
 	struct fm_cpu_stats *cpus;	/* by CPU number; free with fm_stats_free */
@@ -52,7 +54,7 @@ struct fm_stats_field {
 	bool required;
 };
 
-#define FM_STATS_NFIELDS 13
+#define FM_STATS_NFIELDS 15
 extern const struct fm_stats_field fm_stats_fields[FM_STATS_NFIELDS];
 
 static inline uint64_t fm_stats_value(const struct fm_stats *stats,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent's SQLite store: schema and migrations, the write paths of the
- * daemon, rollups, expiry, and the hist_merge() SQL functions every
- * connection gets.  docs/store.md describes the tables.
+ * daemon (windows, routes, flows), rollups, expiry, and the hist_merge()
+ * SQL functions every connection gets.  docs/store.md describes the
+ * tables.
  */
 #include <errno.h>
 #include <limits.h>
@@ -104,6 +105,23 @@ static const char *const store_migrations[] = {
 	" key TEXT PRIMARY KEY,"
 	" value INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 1 -> 2: L7 requests per route */
+	"CREATE TABLE routes ("
+	" res INTEGER NOT NULL,"
+	" start INTEGER NOT NULL,"
+	" client TEXT NOT NULL,"
+	" server TEXT NOT NULL,"
+	" protocol TEXT NOT NULL,"
+	" method TEXT NOT NULL,"
+	" route TEXT NOT NULL,"
+	" requests INTEGER NOT NULL,"
+	" failures INTEGER NOT NULL,"
+	" sample_rate REAL NOT NULL,"
+	" latency BLOB,"
+	" PRIMARY KEY (res, start, client, server, protocol, method, route)"
+	") WITHOUT ROWID;"
+	/* the routes of one service: flowmesh routes SERVICE */
+	"CREATE INDEX routes_server ON routes (res, server, start);",
 };
 
 _Static_assert(ARRAY_SIZE(store_migrations) == FM_STORE_SCHEMA_VERSION,
@@ -153,11 +171,31 @@ _Static_assert(ARRAY_SIZE(store_migrations) == FM_STORE_SCHEMA_VERSION,
 	" GROUP BY start - start % ?4, client, server"			\
 	WINDOW_MERGE
 
+#define ROUTE_COLUMNS							\
+	"res, start, client, server, protocol, method, route, requests,"	\
+	" failures, sample_rate, latency"
+#define ROUTE_MERGE							\
+	" ON CONFLICT (res, start, client, server, protocol, method, route)"	\
+	" DO UPDATE SET"						\
+	" requests = requests + excluded.requests,"			\
+	" failures = failures + excluded.failures,"			\
+	" sample_rate = min(sample_rate, excluded.sample_rate),"	\
+	" latency = hist_merge(latency, excluded.latency)"
+#define ROUTE_ROLLUP							\
+	"INSERT INTO routes (" ROUTE_COLUMNS ")"			\
+	" SELECT ?4, start - start % ?4, client, server, protocol, method,"	\
+	" route, SUM(requests), SUM(failures), MIN(sample_rate),"	\
+	" hist_merge(latency)"						\
+	" FROM routes WHERE res = ?1 AND start >= ?2 AND start < ?3"	\
+	" GROUP BY start - start % ?4, client, server, protocol, method,"	\
+	" route" ROUTE_MERGE
+
 enum store_stmt {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_PUT_WINDOW,
+	ST_PUT_ROUTE,
 	ST_PUT_FLOW,
 	ST_PUT_LIVE,
 	ST_DEL_LIVE,
@@ -166,7 +204,9 @@ enum store_stmt {
 	ST_META_SET,
 	ST_OLDEST,
 	ST_ROLLUP,
+	ST_ROLLUP_ROUTES,
 	ST_EXPIRE_WINDOWS,
+	ST_EXPIRE_ROUTES,
 	ST_EXPIRE_FLOWS,
 	ST_COUNT
 };
@@ -179,6 +219,9 @@ static const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO windows (" WINDOW_COLUMNS ") VALUES (?1, ?2, ?3,"
 		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
 		" ?17)" WINDOW_MERGE,
+	[ST_PUT_ROUTE] =
+		"INSERT INTO routes (" ROUTE_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"
+		" ?5, ?6, ?7, ?8, ?9, ?10, ?11)" ROUTE_MERGE,
 	[ST_PUT_FLOW] =
 		"INSERT INTO flows (flow_id, netns, family, proto, client,"
 		" client_port, server, server_port, client_service,"
@@ -191,9 +234,10 @@ static const char *const store_sql[ST_COUNT] = {
 		" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
 	[ST_PUT_LIVE] =
 		"INSERT OR REPLACE INTO live_flows (flow_id, netns, family,"
-		" proto, client_port, server_port, client, server, opened_ns,"
-		" client_service, server_service, tx_bytes, tx_packets,"
-		" rx_bytes, rx_packets, retransmits, response_count) VALUES"
+		" proto, client, client_port, server, server_port,"
+		" client_service, server_service, opened_ns, tx_bytes,"
+		" tx_packets, rx_bytes, rx_packets, retransmits,"
+		" response_count) VALUES"
 		" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 		" ?14, ?15, ?16, ?17)",
 	[ST_DEL_LIVE] = "DELETE FROM live_flows WHERE flow_id = ?1",
@@ -206,8 +250,11 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
 	[ST_OLDEST] = "SELECT MIN(start) FROM windows WHERE res = ?1",
 	[ST_ROLLUP] = WINDOW_ROLLUP,
+	[ST_ROLLUP_ROUTES] = ROUTE_ROLLUP,
 	[ST_EXPIRE_WINDOWS] = ("DELETE FROM windows"
 			       " WHERE res >= ?1 AND res <= ?2 AND start < ?3"),
+	[ST_EXPIRE_ROUTES] = ("DELETE FROM routes"
+			      " WHERE res >= ?1 AND res <= ?2 AND start < ?3"),
 	[ST_EXPIRE_FLOWS] = "DELETE FROM flows WHERE closed_ns < ?1",
 };
 
@@ -795,9 +842,85 @@ int fm_store_put_window(struct fm_store *s, const struct fm_window_row *row)
 	return rc;
 }
 
+static bool text_ok(const char *text, size_t size)
+{
+	return memchr(text, '\0', size) != NULL;
+}
+
+int fm_store_put_route(struct fm_store *s, const struct fm_route_row *row)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!row->res_s || !name_ok(row->client) || !name_ok(row->server) ||
+	    !text_ok(row->protocol, sizeof(row->protocol)) ||
+	    !row->protocol[0] ||
+	    !text_ok(row->method, sizeof(row->method)) ||
+	    !text_ok(row->route, sizeof(row->route)) ||
+	    !(row->sample_rate > 0 && row->sample_rate <= 1)) {
+		store_set_err(s, "invalid route row");
+		return -EINVAL;
+	}
+	st = store_stmt(s, ST_PUT_ROUTE);
+	if (!st)
+		return -EROFS;
+	sqlite3_bind_int64(st, 1, row->res_s);
+	sqlite3_bind_int64(st, 2, store_i64(row->start_s));
+	sqlite3_bind_text(st, 3, row->client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, row->server, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, row->protocol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, row->method, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, row->route, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, store_i64(row->requests));
+	sqlite3_bind_int64(st, 9, store_i64(row->failures));
+	sqlite3_bind_double(st, 10, row->sample_rate);
+	rc = bind_hist(s, st, 11, &row->latency);
+	if (rc != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return rc == SQLITE_NOMEM ? -ENOMEM : -EINVAL;
+	}
+	rc = store_run(s, st, "writing a route");
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
 static void bind_addr(sqlite3_stmt *st, int i, const uint8_t *addr)
 {
 	sqlite3_bind_blob(st, i, addr, 16, SQLITE_STATIC);
+}
+
+/*
+ * ?1 to ?10, alike in flows and live_flows: the flow's identity and its
+ * two ends.  Ids are opaque 64-bit values: stored as their bit pattern.
+ */
+static void bind_flow_ends(sqlite3_stmt *st, uint64_t flow_id,
+			   uint32_t netns, uint8_t family, uint8_t proto,
+			   const uint8_t *client, uint16_t client_port,
+			   const uint8_t *server, uint16_t server_port,
+			   const char *client_service,
+			   const char *server_service)
+{
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)flow_id);
+	sqlite3_bind_int64(st, 2, netns);
+	sqlite3_bind_int(st, 3, family);
+	sqlite3_bind_int(st, 4, proto);
+	bind_addr(st, 5, client);
+	sqlite3_bind_int(st, 6, client_port);
+	bind_addr(st, 7, server);
+	sqlite3_bind_int(st, 8, server_port);
+	sqlite3_bind_text(st, 9, client_service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, server_service, -1, SQLITE_STATIC);
+}
+
+/* The byte and packet counters, from parameter @first on. */
+static void bind_traffic(sqlite3_stmt *st, int first, uint64_t tx_bytes,
+			 uint64_t tx_packets, uint64_t rx_bytes,
+			 uint64_t rx_packets)
+{
+	sqlite3_bind_int64(st, first, store_i64(tx_bytes));
+	sqlite3_bind_int64(st, first + 1, store_i64(tx_packets));
+	sqlite3_bind_int64(st, first + 2, store_i64(rx_bytes));
+	sqlite3_bind_int64(st, first + 3, store_i64(rx_packets));
 }
 
 int fm_store_put_flow(struct fm_store *s, const struct fm_flow_row *row)
@@ -812,23 +935,13 @@ int fm_store_put_flow(struct fm_store *s, const struct fm_flow_row *row)
 	st = store_stmt(s, ST_PUT_FLOW);
 	if (!st)
 		return -EROFS;
-	/* ids are opaque 64-bit values: stored as their bit pattern */
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->flow_id);
-	sqlite3_bind_int64(st, 2, r->netns);
-	sqlite3_bind_int(st, 3, r->family);
-	sqlite3_bind_int(st, 4, r->proto);
-	bind_addr(st, 5, r->client);
-	sqlite3_bind_int(st, 6, r->client_port);
-	bind_addr(st, 7, r->server);
-	sqlite3_bind_int(st, 8, r->server_port);
-	sqlite3_bind_text(st, 9, row->client_service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, row->server_service, -1, SQLITE_STATIC);
+	bind_flow_ends(st, r->flow_id, r->netns, r->family, r->proto,
+		       r->client, r->client_port, r->server, r->server_port,
+		       row->client_service, row->server_service);
 	sqlite3_bind_int64(st, 11, store_i64(row->opened_ns));
 	sqlite3_bind_int64(st, 12, store_i64(r->time_ns));
-	sqlite3_bind_int64(st, 13, store_i64(r->tx_bytes));
-	sqlite3_bind_int64(st, 14, store_i64(r->tx_packets));
-	sqlite3_bind_int64(st, 15, store_i64(r->rx_bytes));
-	sqlite3_bind_int64(st, 16, store_i64(r->rx_packets));
+	bind_traffic(st, 13, r->tx_bytes, r->tx_packets, r->rx_bytes,
+		     r->rx_packets);
 	sqlite3_bind_int(st, 17, r->state);
 	sqlite3_bind_int64(st, 18, r->rtt_samples);
 	sqlite3_bind_int64(st, 19, r->rtt_min_us);
@@ -856,21 +969,12 @@ int fm_store_put_live(struct fm_store *s, const struct fm_live_flow *lf)
 	st = store_stmt(s, ST_PUT_LIVE);
 	if (!st)
 		return -EROFS;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)lf->flow_id);
-	sqlite3_bind_int64(st, 2, lf->netns);
-	sqlite3_bind_int(st, 3, lf->family);
-	sqlite3_bind_int(st, 4, lf->proto);
-	sqlite3_bind_int(st, 5, lf->client_port);
-	sqlite3_bind_int(st, 6, lf->server_port);
-	bind_addr(st, 7, lf->client);
-	bind_addr(st, 8, lf->server);
-	sqlite3_bind_int64(st, 9, store_i64(lf->opened_ns));
-	sqlite3_bind_text(st, 10, lf->client_service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, lf->server_service, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 12, store_i64(lf->tx_bytes));
-	sqlite3_bind_int64(st, 13, store_i64(lf->tx_packets));
-	sqlite3_bind_int64(st, 14, store_i64(lf->rx_bytes));
-	sqlite3_bind_int64(st, 15, store_i64(lf->rx_packets));
+	bind_flow_ends(st, lf->flow_id, lf->netns, lf->family, lf->proto,
+		       lf->client, lf->client_port, lf->server,
+		       lf->server_port, lf->client_service, lf->server_service);
+	sqlite3_bind_int64(st, 11, store_i64(lf->opened_ns));
+	bind_traffic(st, 12, lf->tx_bytes, lf->tx_packets, lf->rx_bytes,
+		     lf->rx_packets);
 	sqlite3_bind_int64(st, 16, lf->retransmits);
 	sqlite3_bind_int64(st, 17, lf->response_count);
 	return store_run(s, st, "writing a live flow");
@@ -950,62 +1054,62 @@ bool fm_store_col_addr(void *stmt, int col, uint8_t family, uint8_t *out)
 	return true;
 }
 
-static bool col_u8(sqlite3_stmt *st, int col, uint8_t *out)
+bool fm_store_col_u8(void *stmt, int col, uint8_t *out)
 {
 	uint64_t v;
 
-	if (!fm_store_col_uint(st, col, UINT8_MAX, &v))
+	if (!fm_store_col_uint(stmt, col, UINT8_MAX, &v))
 		return false;
 	*out = (uint8_t)v;
 	return true;
 }
 
-static bool col_u16(sqlite3_stmt *st, int col, uint16_t *out)
+bool fm_store_col_u16(void *stmt, int col, uint16_t *out)
 {
 	uint64_t v;
 
-	if (!fm_store_col_uint(st, col, UINT16_MAX, &v))
+	if (!fm_store_col_uint(stmt, col, UINT16_MAX, &v))
 		return false;
 	*out = (uint16_t)v;
 	return true;
 }
 
-static bool col_u32(sqlite3_stmt *st, int col, uint32_t *out)
+bool fm_store_col_u32(void *stmt, int col, uint32_t *out)
 {
 	uint64_t v;
 
-	if (!fm_store_col_uint(st, col, UINT32_MAX, &v))
+	if (!fm_store_col_uint(stmt, col, UINT32_MAX, &v))
 		return false;
 	*out = (uint32_t)v;
 	return true;
 }
 
-static bool col_u64(sqlite3_stmt *st, int col, uint64_t *out)
+bool fm_store_col_u64(void *stmt, int col, uint64_t *out)
 {
-	return fm_store_col_uint(st, col, UINT64_MAX, out);
+	return fm_store_col_uint(stmt, col, UINT64_MAX, out);
 }
 
 static bool live_from_row(sqlite3_stmt *st, struct fm_live_flow *lf)
 {
 	memset(lf, 0, sizeof(*lf));
 	return fm_store_col_id(st, 0, &lf->flow_id) &&
-	       col_u32(st, 1, &lf->netns) &&
-	       col_u8(st, 2, &lf->family) &&
-	       col_u8(st, 3, &lf->proto) &&
+	       fm_store_col_u32(st, 1, &lf->netns) &&
+	       fm_store_col_u8(st, 2, &lf->family) &&
+	       fm_store_col_u8(st, 3, &lf->proto) &&
 	       (lf->proto == IPPROTO_TCP || lf->proto == IPPROTO_UDP) &&
-	       col_u16(st, 4, &lf->client_port) &&
-	       col_u16(st, 5, &lf->server_port) &&
+	       fm_store_col_u16(st, 4, &lf->client_port) &&
+	       fm_store_col_u16(st, 5, &lf->server_port) &&
 	       fm_store_col_addr(st, 6, lf->family, lf->client) &&
 	       fm_store_col_addr(st, 7, lf->family, lf->server) &&
-	       col_u64(st, 8, &lf->opened_ns) &&
+	       fm_store_col_u64(st, 8, &lf->opened_ns) &&
 	       fm_store_col_name(st, 9, lf->client_service) &&
 	       fm_store_col_name(st, 10, lf->server_service) &&
-	       col_u64(st, 11, &lf->tx_bytes) &&
-	       col_u64(st, 12, &lf->tx_packets) &&
-	       col_u64(st, 13, &lf->rx_bytes) &&
-	       col_u64(st, 14, &lf->rx_packets) &&
-	       col_u32(st, 15, &lf->retransmits) &&
-	       col_u32(st, 16, &lf->response_count);
+	       fm_store_col_u64(st, 11, &lf->tx_bytes) &&
+	       fm_store_col_u64(st, 12, &lf->tx_packets) &&
+	       fm_store_col_u64(st, 13, &lf->rx_bytes) &&
+	       fm_store_col_u64(st, 14, &lf->rx_packets) &&
+	       fm_store_col_u32(st, 15, &lf->retransmits) &&
+	       fm_store_col_u32(st, 16, &lf->response_count);
 }
 
 int fm_store_load_live(struct fm_store *s,
@@ -1050,7 +1154,7 @@ static int meta_get(struct fm_store *s, const char *key, uint64_t *value,
 	*found = false;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		if (col_u64(st, 0, value)) {
+		if (fm_store_col_u64(st, 0, value)) {
 			*found = true;
 		} else {
 			store_set_err(s, "malformed %s in the database", key);
@@ -1087,7 +1191,7 @@ static int oldest_start(struct fm_store *s, uint32_t res, uint64_t *start,
 	*found = false;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		if (col_u64(st, 0, start)) {
+		if (fm_store_col_u64(st, 0, start)) {
 			*found = true;
 		} else {
 			store_set_err(s, "malformed window start in the database");
@@ -1100,17 +1204,33 @@ static int oldest_start(struct fm_store *s, uint32_t res, uint64_t *start,
 	return err;
 }
 
+/* One rollup statement (windows or routes) over [@from, @end). */
+static int rollup_table(struct fm_store *s, enum store_stmt i,
+			uint32_t src_res, uint32_t dst_res, uint64_t from,
+			uint64_t end, const char *doing)
+{
+	sqlite3_stmt *st = store_stmt(s, i);
+
+	if (!st)
+		return -EROFS;
+	sqlite3_bind_int64(st, 1, src_res);
+	sqlite3_bind_int64(st, 2, store_i64(from));
+	sqlite3_bind_int64(st, 3, store_i64(end));
+	sqlite3_bind_int64(st, 4, dst_res);
+	return store_run(s, st, doing);
+}
+
 /*
  * Rolls rows of @src_res up into @dst_res rows, for every @dst_res window
  * from the last progress (the oldest @src_res row the first time) up to
  * @end, and records @end as progress.  A window is rolled up once: its
- * progress moves in the same transaction as its rows.
+ * progress moves in the same transaction as its rows.  Routes share the
+ * windows' progress: they are written in the same flushes.
  */
 static int rollup_step(struct fm_store *s, uint32_t src_res, uint32_t dst_res,
 		       const char *key, uint64_t end)
 {
 	uint64_t from;
-	sqlite3_stmt *st;
 	bool found;
 	int err;
 
@@ -1125,14 +1245,11 @@ static int rollup_step(struct fm_store *s, uint32_t src_res, uint32_t dst_res,
 	}
 	if (from >= end)
 		return 0;
-	st = store_stmt(s, ST_ROLLUP);
-	if (!st)
-		return -EROFS;
-	sqlite3_bind_int64(st, 1, src_res);
-	sqlite3_bind_int64(st, 2, store_i64(from));
-	sqlite3_bind_int64(st, 3, store_i64(end));
-	sqlite3_bind_int64(st, 4, dst_res);
-	err = store_run(s, st, "rolling windows up");
+	err = rollup_table(s, ST_ROLLUP, src_res, dst_res, from, end,
+			   "rolling windows up");
+	if (!err)
+		err = rollup_table(s, ST_ROLLUP_ROUTES, src_res, dst_res, from,
+				   end, "rolling routes up");
 	if (err)
 		return err;
 	return meta_set(s, key, end);
@@ -1214,20 +1331,34 @@ int fm_store_rollup(struct fm_store *s, uint32_t fine_res_s, uint64_t upto_s)
 	return store_in_transaction(s, rollup_fn, &a);
 }
 
-static int expire_windows(struct fm_store *s, uint32_t res_lo,
-			  uint32_t res_hi, uint32_t keep_s, uint64_t now_s)
+static int expire_table(struct fm_store *s, enum store_stmt i,
+			uint32_t res_lo, uint32_t res_hi, uint64_t cutoff_s,
+			const char *doing)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, i);
 
-	if (!keep_s || keep_s >= now_s)
-		return 0;
-	st = store_stmt(s, ST_EXPIRE_WINDOWS);
 	if (!st)
 		return -EROFS;
 	sqlite3_bind_int64(st, 1, res_lo);
 	sqlite3_bind_int64(st, 2, res_hi);
-	sqlite3_bind_int64(st, 3, store_i64(now_s - keep_s));
-	return store_run(s, st, "expiring windows");
+	sqlite3_bind_int64(st, 3, store_i64(cutoff_s));
+	return store_run(s, st, doing);
+}
+
+/* Windows and routes of resolutions [@res_lo, @res_hi] alike. */
+static int expire_windows(struct fm_store *s, uint32_t res_lo,
+			  uint32_t res_hi, uint32_t keep_s, uint64_t now_s)
+{
+	int err;
+
+	if (!keep_s || keep_s >= now_s)
+		return 0;
+	err = expire_table(s, ST_EXPIRE_WINDOWS, res_lo, res_hi,
+			   now_s - keep_s, "expiring windows");
+	if (!err)
+		err = expire_table(s, ST_EXPIRE_ROUTES, res_lo, res_hi,
+				   now_s - keep_s, "expiring routes");
+	return err;
 }
 
 struct expire_args {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The agent's SQLite store (docs/store.md has the schema): windows of
- * golden metrics per caller -> callee edge at three resolutions (10 s,
- * 1 min, 1 h), closed flows, and the per-flow state the agent needs to
+ * golden metrics per caller -> callee edge and of L7 requests per route
+ * at three resolutions (10 s, 1 min, 1 h), closed flows, and the per-flow state the agent needs to
  * resume after a restart without counting anything twice.
  *
  * One writer (flowmeshd) in WAL mode with prepared statements and batched
@@ -22,7 +22,7 @@
 #include "lib/hist.h"
 #include "lib/identity.h"
 
-#define FM_STORE_SCHEMA_VERSION	1
+#define FM_STORE_SCHEMA_VERSION	2
 #define FM_STORE_BUSY_MS	5000
 #define FM_STORE_ERR_MAX	256
 
@@ -53,6 +53,29 @@ struct fm_window_row {
 	double sample_rate;		/* fraction of flows L7 looked at */
 	struct fm_hist latency;		/* response time, us */
 	struct fm_hist rtt;		/* network RTT, us */
+};
+
+/* Text lengths of a route row, NUL included (those of agent/l7/l7.h). */
+#define FM_ROUTE_PROTO_MAX	16
+#define FM_ROUTE_METHOD_MAX	16
+#define FM_ROUTE_PATH_MAX	128
+
+/*
+ * The L7 requests of one route (client, server, protocol, method, route)
+ * in one window.  Every request is an estimate scaled by its sample rate.
+ */
+struct fm_route_row {
+	uint32_t res_s;
+	uint64_t start_s;		/* Unix seconds, a multiple of res_s */
+	char client[FM_NAME_MAX];	/* service names */
+	char server[FM_NAME_MAX];
+	char protocol[FM_ROUTE_PROTO_MAX];	/* "http", "grpc", "redis" */
+	char method[FM_ROUTE_METHOD_MAX];	/* GET, QUERY, SET; may be "" */
+	char route[FM_ROUTE_PATH_MAX];	/* /users/{id}, SELECT; may be "" */
+	uint64_t requests;		/* scaled by the sample rate */
+	uint64_t failures;
+	double sample_rate;		/* fraction of flows L7 looked at */
+	struct fm_hist latency;		/* request to response, us */
 };
 
 /* What a closed flow leaves behind: its last record, named. */
@@ -119,9 +142,14 @@ int fm_store_sqlite_errno(int rc);
  * or out of range.  _uint: an integer in [0, @max]; _id: any 64-bit
  * pattern;
  * _name: a service name shorter than FM_NAME_MAX; _addr: a 16-byte
- * address of an AF_INET or AF_INET6 @family.
+ * address of an AF_INET or AF_INET6 @family.  _u8 to _u64: _uint up to
+ * the type's maximum, stored into that type.
  */
 bool fm_store_col_uint(void *stmt, int col, uint64_t max, uint64_t *out);
+bool fm_store_col_u8(void *stmt, int col, uint8_t *out);
+bool fm_store_col_u16(void *stmt, int col, uint16_t *out);
+bool fm_store_col_u32(void *stmt, int col, uint32_t *out);
+bool fm_store_col_u64(void *stmt, int col, uint64_t *out);
 bool fm_store_col_id(void *stmt, int col, uint64_t *out);
 bool fm_store_col_name(void *stmt, int col, char *out);
 bool fm_store_col_addr(void *stmt, int col, uint8_t family, uint8_t *out);
@@ -132,6 +160,12 @@ void fm_store_rollback(struct fm_store *s);
 
 /* Adds @row to the row of its (res, start, client, server), merging. */
 int fm_store_put_window(struct fm_store *s, const struct fm_window_row *row);
+/*
+ * Adds @row to the row of its (res, start, client, server, protocol,
+ * method, route), merging like windows; -EINVAL for texts without their
+ * NUL, an empty protocol or a zero resolution.
+ */
+int fm_store_put_route(struct fm_store *s, const struct fm_route_row *row);
 int fm_store_put_flow(struct fm_store *s, const struct fm_flow_row *row);
 int fm_store_put_live(struct fm_store *s, const struct fm_live_flow *lf);
 int fm_store_del_live(struct fm_store *s, uint64_t flow_id);
@@ -142,8 +176,9 @@ int fm_store_load_live(struct fm_store *s,
 /*
  * Rolls finished windows up: every minute that ended before @upto_s whose
  * fine windows are all written becomes a 1 min row, every such hour a
- * 1 h row.  Idempotent: what was rolled up is remembered in the database.
- * @fine_res_s must divide 60 (-EINVAL).  Runs in the caller's transaction
+ * 1 h row; routes alike, over the same ranges.  Idempotent: what was
+ * rolled up is remembered in the database.  @fine_res_s must divide 60
+ * (-EINVAL).  Runs in the caller's transaction
  * when one is open, else in its own.
  */
 int fm_store_rollup(struct fm_store *s, uint32_t fine_res_s, uint64_t upto_s);
@@ -156,7 +191,8 @@ struct fm_retention {
 };
 /*
  * Deletes what is older than @now_s minus each retention (0: keep
- * forever).  Runs in the caller's transaction when one is open.
+ * forever); routes go with the windows of their resolution.  Runs in the
+ * caller's transaction when one is open.
  */
 int fm_store_expire(struct fm_store *s, const struct fm_retention *r,
 		    uint64_t now_s);

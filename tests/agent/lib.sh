@@ -26,6 +26,16 @@ daemon() {
 		--set inventory=none "$@"
 }
 
+# wait_for SECS COMMAND...: poll until COMMAND succeeds; false after SECS.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
 sql() { sqlite3 -batch -noheader "$WORK/flowmesh.db" "$@"; }
 
 # pv_slow: copy stdin to stdout at about 10,000 records (1.6 MB) a second,

@@ -9,23 +9,27 @@
 #include <cmocka.h>
 #include "golden.h"
 
-static char *read_file(const char *path)
+char *slurp(FILE *f)
 {
-	FILE *f = fopen(path, "r");
 	char *text = NULL;
 	size_t len = 0;
-	FILE *mem;
+	FILE *mem = open_memstream(&text, &len);
 	int c;
 
-	if (!f)
-		return NULL;
-	mem = open_memstream(&text, &len);
 	assert_non_null(mem);
+	rewind(f);
 	while ((c = fgetc(f)) != EOF)
 		fputc(c, mem);
 	fclose(mem);
 	fclose(f);
 	return text;
+}
+
+char *slurp_path(const char *path)
+{
+	FILE *f = fopen(path, "re");
+
+	return f ? slurp(f) : NULL;
 }
 
 void assert_golden(const char *name, const char *actual)
@@ -43,7 +47,7 @@ void assert_golden(const char *name, const char *actual)
 		assert_int_equal(fclose(f), 0);
 		return;
 	}
-	expected = read_file(path);
+	expected = slurp_path(path);
 	if (!expected)
 		fail_msg("golden file %s is missing", path);
 	if (strcmp(expected, actual))

@@ -14,4 +14,9 @@ void assert_golden(const char *name, const char *actual);
 /* Output of @print into a string the caller frees. */
 char *capture(int (*print)(FILE *out, const void *arg), const void *arg);
 
+/* All of @f from its start, in a string the caller frees; closes @f. */
+char *slurp(FILE *f);
+/* All of file @path, as slurp(); NULL if it cannot be opened. */
+char *slurp_path(const char *path);
+
 #endif /* FLOWMESH_TEST_GOLDEN_H */

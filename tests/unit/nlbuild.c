@@ -60,6 +60,8 @@ void nlb_flow_v4(struct fm_flow *f)
 	f->rtt_hs_server_us = 1200;
 	nlb_latency(&f->rtt, 3, 4501, 1000, 2001, 1500);
 	nlb_latency(&f->response, 2, 30000, 10000, 20000, 20000);
+	f->l7_proto = FLOWMESH_L7_HTTP;
+	f->sampled = FLOWMESH_SAMPLED_DETECT;
 }
 
 void nlb_flow_v6(struct fm_flow *f)
@@ -81,7 +83,11 @@ void nlb_flow_v6(struct fm_flow *f)
 	/* what the kernel sends for UDP: no TCP-only attributes */
 	f->attrs = 1ull << FLOWMESH_FLOW_A_ID | 1ull << FLOWMESH_FLOW_A_STATE |
 		   1ull << FLOWMESH_FLOW_A_RTT |
-		   1ull << FLOWMESH_FLOW_A_RESPONSE;
+		   1ull << FLOWMESH_FLOW_A_RESPONSE |
+		   1ull << FLOWMESH_FLOW_A_L7_PROTO |
+		   1ull << FLOWMESH_FLOW_A_SAMPLED;
+	f->l7_proto = FLOWMESH_L7_DNS;
+	f->sampled = FLOWMESH_SAMPLED_DETECT | FLOWMESH_SAMPLED_INSPECT;
 	f->id = 2002;
 	f->state = FLOWMESH_STATE_ESTABLISHED;
 	nlb_latency(&f->rtt, 0, 0, 0, 0, 0);
@@ -132,6 +138,11 @@ void nlb_config_sample(struct fm_config *c)
 		.samples = FLOWMESH_SAMPLES_ALL,
 		.skip_ports = { 22, 2049 },
 		.nskip_ports = 2,
+		.detect_packets = 4,
+		.inspect_one_in = 100,
+		.queue_num = 7000,
+		.opaque_ports = { 3306, 6379, 11211 },
+		.nopaque_ports = 3,
 	};
 }
 
@@ -174,6 +185,9 @@ void nlb_record_sample(struct flowmesh_record *r, unsigned int i)
 	r->tx_packets = i + 1;
 	r->rx_bytes = 1000 * i;
 	r->rx_packets = i;
+	/* the agent names a flow's protocol after its first packets */
+	if (r->type != FLOWMESH_REC_OPEN && r->proto == IPPROTO_TCP)
+		r->l7_proto = FLOWMESH_L7_HTTP;
 	if (r->type != FLOWMESH_REC_OPEN && r->proto == IPPROTO_TCP) {
 		r->rtt_samples = 3;
 		r->rtt_sum_us = 4501;
@@ -378,6 +392,10 @@ struct nlmsghdr *nlb_flow(void *buf, const struct fm_flow *f,
 	if (fm_flow_has(f, FLOWMESH_FLOW_A_RESPONSE))
 		nlb_latency_put(nlh, opts, FLOWMESH_FLOW_A_RESPONSE,
 				&f->response);
+	if (fm_flow_has(f, FLOWMESH_FLOW_A_L7_PROTO))
+		nlb_put(nlh, &lv, FLOWMESH_FLOW_A_L7_PROTO, &f->l7_proto, 1);
+	if (fm_flow_has(f, FLOWMESH_FLOW_A_SAMPLED))
+		nlb_put(nlh, &lv, FLOWMESH_FLOW_A_SAMPLED, &f->sampled, 1);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -443,6 +461,11 @@ struct nlmsghdr *nlb_config(void *buf, const struct fm_config *c,
 	for (f = fm_config_fields; f < fm_config_fields + FM_CONFIG_NFIELDS; f++) {
 		if (!fm_config_has(c, f->attr))
 			continue;
+		if (f->attr == FLOWMESH_CONFIG_A_OPAQUE_PORTS) {
+			nlb_put(nlh, &lv, f->attr, c->opaque_ports,
+				c->nopaque_ports * sizeof(uint16_t));
+			continue;
+		}
 		if (f->kind == FM_CONFIG_PORTS) {
 			nlb_put(nlh, &lv, f->attr, c->skip_ports,
 				c->nskip_ports * sizeof(uint16_t));

@@ -47,7 +47,13 @@ static const char defaults_printed[] =
 	"max_flows = 262144\n"
 	"netlink_rcvbuf = 8388608\n"
 	"tap_rate = 1000\n"
-	"samples = all\n";
+	"samples = all\n"
+	"l7 = on\n"
+	"detect_packets = 4\n"
+	"inspect_one_in = 0\n"
+	"queue_num = 7000\n"
+	"l7_max_flows = 65536\n"
+	"l7_max_netns = 256\n";
 
 static char *print(const struct fm_agent_config *cfg)
 {
@@ -85,6 +91,12 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.rcvbuf, 8388608);
 	assert_int_equal(cfg.tap_rate, 1000);
 	assert_int_equal(cfg.samples, FLOWMESH_SAMPLES_ALL);
+	assert_int_equal(cfg.l7, 1);
+	assert_int_equal(cfg.detect_packets, 4);
+	assert_int_equal(cfg.inspect_one_in, 0);
+	assert_int_equal(cfg.queue_num, 7000);
+	assert_int_equal(cfg.l7_max_flows, 65536);
+	assert_int_equal(cfg.l7_max_netns, 256);
 	assert_int_equal(fm_agent_config_check(&cfg, err, sizeof(err)), 0);
 	/* every default is a value the key takes */
 	for (i = 0; i < fm_agent_config_nkeys; i++) {
@@ -138,6 +150,20 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	{ "l7 = yes", "l7: 'yes' is not on or off" },
+	{ "l7 = ON", "l7: 'ON' is not on or off" },
+	{ "detect_packets = 65",
+	  "detect_packets: '65' is out of range (0 to 64)" },
+	{ "inspect_one_in = 65536",
+	  "inspect_one_in: '65536' is out of range (0 to 65535)" },
+	/* Q + 3 must be a queue number too */
+	{ "queue_num = 65533",
+	  "queue_num: '65533' is out of range (0 to 65532)" },
+	{ "queue_num = -1", "queue_num: '-1' is not a decimal number" },
+	{ "l7_max_flows = 0",
+	  "l7_max_flows: '0' is out of range (1 to 16777216)" },
+	{ "l7_max_netns = 65537",
+	  "l7_max_netns: '65537' is out of range (1 to 65536)" },
 	{ "window = 7s", "window: '7s' does not divide a minute" },
 	{ "window = 45", "window: '45' does not divide a minute" },
 	{ "window = 0", "window: '0' is out of range (1s to 1m)" },
@@ -278,6 +304,17 @@ static void test_good_values(void **state)
 	free(errs);
 	assert_string_equal(cfg.http_listen, "0.0.0.0:1");
 	assert_int_equal(cfg.samples, 0);
+	assert_int_equal(parse("l7 = off\ndetect_packets = 0\n"
+			       "inspect_one_in = 65535\nqueue_num = 65532\n"
+			       "l7_max_flows = 1\nl7_max_netns = 65536\n",
+			       &cfg, &errs), 0);
+	free(errs);
+	assert_int_equal(cfg.l7, 0);
+	assert_int_equal(cfg.detect_packets, 0);
+	assert_int_equal(cfg.inspect_one_in, 65535);
+	assert_int_equal(cfg.queue_num, 65532);
+	assert_int_equal(cfg.l7_max_flows, 1);
+	assert_int_equal(cfg.l7_max_netns, 65536);
 }
 
 static void test_lines(void **state)
@@ -373,12 +410,16 @@ static void test_print_round_trip(void **state)
 			       "retention_flows = 61s\n"
 			       "max_series = 1\nmax_flows = 16777216\n"
 			       "netlink_rcvbuf = 65536\ntap_rate = 1000000\n"
-			       "samples = response\n", &cfg, &errs), 0);
+			       "samples = response\nl7 = off\n"
+			       "detect_packets = 64\ninspect_one_in = 100\n"
+			       "queue_num = 0\nl7_max_flows = 10\n"
+			       "l7_max_netns = 1\n", &cfg, &errs), 0);
 	free(errs);
 	first = print(&cfg);
 	assert_non_null(strstr(first, "retention_minute = 36h\n"));
 	assert_non_null(strstr(first, "retention_flows = 61s\n"));
 	assert_non_null(strstr(first, "grace = 90s\n"));
+	assert_non_null(strstr(first, "l7 = off\n"));
 	assert_int_equal(parse(first, &back, &errs), 0);
 	assert_string_equal(errs, "");
 	free(errs);

@@ -2,7 +2,8 @@
 /*
  * The aggregator: deltas of cumulative records into windows, samples into
  * histograms, duplicate observations, bounds, late records, grace, flush
- * failures, restore after a restart and service names.
+ * failures, restore after a restart, service names, and L7 requests into
+ * edges and routes.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,11 +26,15 @@
 #define AT(s)		((T0 + (s)) * NS)
 #define MAX_ROWS	64
 
-enum fail_point { FAIL_NONE, FAIL_WINDOW, FAIL_CLOSED, FAIL_LIVE, FAIL_GONE };
+enum fail_point {
+	FAIL_NONE, FAIL_WINDOW, FAIL_ROUTE, FAIL_CLOSED, FAIL_LIVE, FAIL_GONE
+};
 
 struct collected {
 	struct fm_window_row win[MAX_ROWS];
 	size_t nwin;
+	struct fm_route_row routes[MAX_ROWS];
+	size_t nroutes;
 	struct fm_flow_row flows[MAX_ROWS];
 	size_t nflows;
 	struct fm_live_flow live[MAX_ROWS];
@@ -54,6 +59,21 @@ static int on_window(void *ctx, const struct fm_window_row *row)
 	memset(&copy->rtt, 0, sizeof(copy->rtt));
 	assert_int_equal(fm_hist_merge(&copy->latency, &row->latency), 0);
 	assert_int_equal(fm_hist_merge(&copy->rtt, &row->rtt), 0);
+	return 0;
+}
+
+static int on_route(void *ctx, const struct fm_route_row *row)
+{
+	struct collected *c = ctx;
+	struct fm_route_row *copy;
+
+	if (c->fail == FAIL_ROUTE)
+		return -EIO;
+	assert_true(c->nroutes < MAX_ROWS);
+	copy = &c->routes[c->nroutes++];
+	*copy = *row;
+	memset(&copy->latency, 0, sizeof(copy->latency));
+	assert_int_equal(fm_hist_merge(&copy->latency, &row->latency), 0);
 	return 0;
 }
 
@@ -98,6 +118,8 @@ static void collected_reset(struct collected *c)
 		fm_hist_free(&c->win[i].latency);
 		fm_hist_free(&c->win[i].rtt);
 	}
+	for (i = 0; i < c->nroutes; i++)
+		fm_hist_free(&c->routes[i].latency);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -106,6 +128,7 @@ static int flush(struct fm_aggregator *agg, uint64_t now_ns, bool all,
 {
 	const struct fm_agg_sink sink = {
 		.window = on_window,
+		.route = on_route,
 		.flow_closed = on_closed,
 		.live = on_live,
 		.live_gone = on_gone,
@@ -356,6 +379,61 @@ static void feed_ns(struct fm_aggregator *agg, uint8_t type, uint64_t id,
 	assert_int_equal(fm_agg_record(agg, &r), 0);
 }
 
+/*
+ * An HTTP request on the test flow's connection as namespace @ns (0: the
+ * records' own) sees it, from a flow inspected one in @one_in.
+ */
+static void request_make(struct fm_agg_request *r, uint64_t time_ns,
+			 uint32_t ns, uint32_t one_in, const char *method,
+			 const char *route, bool failed, uint64_t latency_ns)
+{
+	struct flowmesh_record rec;
+
+	rec_make(&rec, FLOWMESH_REC_UPDATE, 1, time_ns, 0, 0);
+	memset(r, 0, sizeof(*r));
+	r->time_ns = time_ns;
+	r->netns = ns ? ns : rec.netns;
+	r->family = rec.family;
+	r->proto = rec.proto;
+	r->client_port = rec.client_port;
+	r->server_port = rec.server_port;
+	memcpy(r->client, rec.client, sizeof(r->client));
+	memcpy(r->server, rec.server, sizeof(r->server));
+	r->l7_proto = FM_L7_HTTP;
+	r->one_in = one_in;
+	snprintf(r->req.method, sizeof(r->req.method), "%s", method);
+	snprintf(r->req.route, sizeof(r->req.route), "%s", route);
+	r->req.status = failed ? 503 : 200;
+	r->req.failed = failed;
+	r->req.latency_ns = latency_ns;
+}
+
+static void request(struct fm_aggregator *agg, uint64_t time_ns, uint32_t ns,
+		    uint32_t one_in, const char *method, const char *route,
+		    bool failed, uint64_t latency_ns)
+{
+	struct fm_agg_request r;
+
+	request_make(&r, time_ns, ns, one_in, method, route, failed,
+		     latency_ns);
+	assert_int_equal(fm_agg_request(agg, &r), 0);
+}
+
+static const struct fm_route_row *find_route(const struct collected *c,
+					     uint64_t start_s,
+					     const char *method,
+					     const char *route)
+{
+	size_t i;
+
+	for (i = 0; i < c->nroutes; i++)
+		if (c->routes[i].start_s == start_s &&
+		    !strcmp(c->routes[i].method, method) &&
+		    !strcmp(c->routes[i].route, route))
+			return &c->routes[i];
+	return NULL;
+}
+
 static void test_duplicate_observation(void **state)
 {
 	struct fm_aggregator *agg = agg_new(NULL, NULL);
@@ -438,18 +516,22 @@ static void test_first_seen_after_open(void **state)
 
 	(void)state;
 	feed(agg, FLOWMESH_REC_UPDATE, 9, AT(100), 500, 700);
-	/* an OPEN for a known flow opens nothing */
+	/*
+	 * its OPEN drained after it (another CPU's ring) opens it, once;
+	 * a second OPEN opens nothing
+	 */
+	feed(agg, FLOWMESH_REC_OPEN, 9, AT(101), 500, 700);
 	feed(agg, FLOWMESH_REC_OPEN, 9, AT(101), 500, 700);
 	feed(agg, FLOWMESH_REC_CLOSE, 9, AT(102), 600, 900);
-	assert_int_equal(cnt->opens, 1);
+	assert_int_equal(cnt->opens, 2);
 	assert_int_equal(flush(agg, 0, true, &c), 0);
 	assert_int_equal(c.nwin, 1);
 	assert_int_equal(c.win[0].tx_bytes, 600);
 	assert_int_equal(c.win[0].rx_bytes, 900);
-	assert_int_equal(c.win[0].opened, 0);
+	assert_int_equal(c.win[0].opened, 1);
 	assert_int_equal(c.win[0].closed, 1);
 	assert_int_equal(c.nflows, 1);
-	assert_int_equal(c.flows[0].opened_ns, 0);
+	assert_int_equal(c.flows[0].opened_ns, AT(101));
 	collected_reset(&c);
 	fm_agg_free(agg);
 }
@@ -657,6 +739,8 @@ static void feed_mix(struct fm_aggregator *agg)
 	rec_make(&r, FLOWMESH_REC_RESPONSE, 1, AT(111), 300, 1000);
 	r.value_us = 9000;
 	assert_int_equal(fm_agg_record(agg, &r), 0);
+	request(agg, AT(102), 0, 2, "GET", "/a", false, 1500000);
+	request(agg, AT(111), 0, 2, "GET", "/a", true, 2500000);
 	feed_ns(agg, FLOWMESH_REC_UPDATE, 4, 444, AT(111), 50);
 	feed(agg, FLOWMESH_REC_CLOSE, 1, AT(112), 400, 2000);
 	feed_server(agg, FLOWMESH_REC_OPEN, 2, AT(103), 100);
@@ -689,6 +773,21 @@ static void assert_rows_equal(const struct collected *a,
 		assert_int_equal(x->rtt.sum, y->rtt.sum);
 		assert_int_equal(x->latency.count, y->latency.count);
 		assert_int_equal(x->latency.sum, y->latency.sum);
+		assert_int_equal(x->l7, y->l7);
+		assert_int_equal(x->requests, y->requests);
+		assert_int_equal(x->failures, y->failures);
+	}
+	assert_int_equal(a->nroutes, b->nroutes);
+	for (i = 0; i < a->nroutes; i++) {
+		const struct fm_route_row *x = &a->routes[i];
+		const struct fm_route_row *y = &b->routes[i];
+
+		assert_int_equal(x->start_s, y->start_s);
+		assert_string_equal(x->route, y->route);
+		assert_int_equal(x->requests, y->requests);
+		assert_int_equal(x->failures, y->failures);
+		assert_int_equal(x->latency.count, y->latency.count);
+		assert_int_equal(x->latency.sum, y->latency.sum);
 	}
 	assert_int_equal(a->nflows, b->nflows);
 	assert_memory_equal(a->flows, b->flows,
@@ -702,7 +801,7 @@ static void assert_rows_equal(const struct collected *a,
 static void test_flush_failure_keeps_everything(void **state)
 {
 	static const enum fail_point points[] = {
-		FAIL_WINDOW, FAIL_CLOSED, FAIL_LIVE, FAIL_GONE,
+		FAIL_WINDOW, FAIL_ROUTE, FAIL_CLOSED, FAIL_LIVE, FAIL_GONE,
 	};
 	struct fm_aggregator *ref_agg = agg_new(NULL, NULL), *agg;
 	struct collected ref = { 0 }, c = { 0 };
@@ -713,6 +812,7 @@ static void test_flush_failure_keeps_everything(void **state)
 	assert_int_equal(flush(ref_agg, AT(200), false, &ref), 0);
 	/* everything there is to hand over */
 	assert_int_equal(ref.nwin, 5);
+	assert_int_equal(ref.nroutes, 2);
 	assert_int_equal(ref.nflows, 1);
 	assert_int_equal(ref.nlive, 2);
 	assert_int_equal(ref.ngone, 1);
@@ -734,7 +834,8 @@ static void test_flush_failure_keeps_everything(void **state)
 		collected_reset(&c);
 		/* and once handed over, it is gone */
 		assert_int_equal(flush(agg, AT(200), true, &c), 0);
-		assert_int_equal(c.nwin + c.nflows + c.nlive + c.ngone, 0);
+		assert_int_equal(c.nwin + c.nroutes + c.nflows + c.nlive +
+				 c.ngone, 0);
 		fm_agg_free(agg);
 	}
 	collected_reset(&ref);
@@ -986,6 +1087,258 @@ static void test_totals_since_start(void **state)
 	fm_agg_free(agg);
 }
 
+static void test_requests_scaled(void **state)
+{
+	struct fm_aggregator *agg = agg_new(NULL, NULL);
+	const struct fm_agg_counters *cnt = fm_agg_counters(agg);
+	const struct fm_route_row *get, *post;
+	const struct fm_window_row *w;
+	struct collected c = { 0 };
+	struct fm_edge_totals *tot;
+	struct flowmesh_record r;
+	size_t ntot;
+
+	(void)state;
+	feed(agg, FLOWMESH_REC_OPEN, 1, AT(100), 100, 0);
+	rec_make(&r, FLOWMESH_REC_RESPONSE, 1, AT(101), 200, 1000);
+	r.value_us = 900;
+	assert_int_equal(fm_agg_record(agg, &r), 0);
+	/* one flow in 4 inspected: each request stands for 4 */
+	request(agg, AT(101), 0, 4, "GET", "/users/{id}", false, 2000000);
+	request(agg, AT(102), 0, 4, "GET", "/users/{id}", true, 8000000);
+	request(agg, AT(103), 0, 4, "POST", "/users", false, 500000);
+	/* a flow inspected in full: the edge stays as estimated as its least */
+	request(agg, AT(104), 0, 1, "GET", "/users/{id}", false, 3000000);
+	/* the next window */
+	request(agg, AT(111), 0, 1, "GET", "/users/{id}", false, 1000000);
+	assert_int_equal(cnt->requests, 5);
+	assert_int_equal(cnt->request_duplicates + cnt->request_overflow +
+			 cnt->routes_overflow, 0);
+	/* requests are no records */
+	assert_int_equal(cnt->records, 2);
+	assert_outcomes_add_up(agg);
+
+	assert_int_equal(flush(agg, AT(200), false, &c), 0);
+	w = row_at(&c, 100);
+	assert_non_null(w);
+	assert_true(w->l7);
+	assert_int_equal(w->requests, 4 + 4 + 4 + 1);
+	assert_int_equal(w->failures, 4);
+	assert_true(w->sample_rate == 0.25);
+	/* the edge's latency stays the L4 response time */
+	assert_int_equal(w->latency.count, 1);
+	assert_int_equal(w->latency.max, 900);
+	w = row_at(&c, 110);
+	assert_non_null(w);
+	assert_true(w->l7);
+	assert_int_equal(w->requests, 1);
+	assert_true(w->sample_rate == 1);
+
+	assert_int_equal(c.nroutes, 3);
+	get = find_route(&c, T0 + 100, "GET", "/users/{id}");
+	post = find_route(&c, T0 + 100, "POST", "/users");
+	assert_non_null(get);
+	assert_non_null(post);
+	assert_int_equal(get->res_s, 10);
+	assert_string_equal(get->client, "198.18.0.2");
+	assert_string_equal(get->server, "198.18.0.1");
+	assert_string_equal(get->protocol, "http");
+	assert_int_equal(get->requests, 9);
+	assert_int_equal(get->failures, 4);
+	assert_true(get->sample_rate == 0.25);
+	/* the request's own latency, in us, once per request seen */
+	assert_int_equal(get->latency.count, 3);
+	assert_int_equal(get->latency.min, 2000);
+	assert_int_equal(get->latency.max, 8000);
+	assert_int_equal(post->requests, 4);
+	assert_int_equal(post->failures, 0);
+	assert_int_equal(post->latency.count, 1);
+	get = find_route(&c, T0 + 110, "GET", "/users/{id}");
+	assert_non_null(get);
+	assert_true(get->sample_rate == 1);
+
+	assert_int_equal(fm_agg_totals(agg, &tot, &ntot), 0);
+	assert_int_equal(ntot, 1);
+	assert_int_equal(tot[0].requests, 14);
+	assert_int_equal(tot[0].failures, 4);
+	free(tot);
+	collected_reset(&c);
+	fm_agg_free(agg);
+}
+
+static void test_request_bad_input(void **state)
+{
+	struct fm_aggregator *agg = agg_new(NULL, NULL);
+	const struct fm_agg_counters *cnt = fm_agg_counters(agg);
+	struct collected c = { 0 };
+	struct fm_agg_request r;
+
+	(void)state;
+	feed(agg, FLOWMESH_REC_OPEN, 1, AT(100), 100, 0);
+	request_make(&r, AT(101), 0, 0, "GET", "/", false, 1000);
+	assert_int_equal(fm_agg_request(agg, &r), -EINVAL);
+	/* texts without their NUL are cut; an unknown protocol is named so */
+	request_make(&r, AT(101), 0, 1, "", "", true, 1000);
+	memset(r.req.method, 'M', sizeof(r.req.method));
+	memset(r.req.route, 'r', sizeof(r.req.route));
+	r.l7_proto = 200;
+	assert_int_equal(fm_agg_request(agg, &r), 0);
+	assert_int_equal(cnt->requests, 2);
+	assert_int_equal(flush(agg, AT(200), false, &c), 0);
+	assert_int_equal(c.nroutes, 1);
+	assert_int_equal(strlen(c.routes[0].method), FM_ROUTE_METHOD_MAX - 1);
+	assert_int_equal(strlen(c.routes[0].route), FM_ROUTE_PATH_MAX - 1);
+	assert_string_equal(c.routes[0].protocol, "unknown");
+	assert_int_equal(c.routes[0].failures, 1);
+	assert_int_equal(row_at(&c, 100)->requests, 1);
+	collected_reset(&c);
+	fm_agg_free(agg);
+}
+
+static void test_request_duplicates(void **state)
+{
+	struct fm_aggregator *agg = agg_new(NULL, NULL);
+	const struct fm_agg_counters *cnt = fm_agg_counters(agg);
+	struct collected c = { 0 };
+	struct fm_edge_totals *tot;
+	size_t ntot;
+
+	(void)state;
+	feed_ns(agg, FLOWMESH_REC_OPEN, 1, 111, AT(100), 100);
+	feed_ns(agg, FLOWMESH_REC_OPEN, 2, 222, AT(100), 100);
+	/* the server's namespace saw the same request: counted once */
+	request(agg, AT(101), 111, 2, "GET", "/", false, 1000000);
+	request(agg, AT(101), 222, 2, "GET", "/", false, 1000000);
+	request(agg, AT(101), 333, 2, "GET", "/", false, 1000000);
+	assert_int_equal(cnt->requests, 3);
+	assert_int_equal(cnt->request_duplicates, 2);
+	assert_int_equal(flush(agg, AT(200), false, &c), 0);
+	assert_int_equal(c.nwin, 1);
+	assert_int_equal(c.win[0].requests, 2);
+	assert_int_equal(c.nroutes, 1);
+	assert_int_equal(c.routes[0].requests, 2);
+	assert_int_equal(c.routes[0].latency.count, 1);
+	assert_int_equal(fm_agg_totals(agg, &tot, &ntot), 0);
+	assert_int_equal(tot[0].requests, 2);
+	free(tot);
+	collected_reset(&c);
+	fm_agg_free(agg);
+}
+
+static void test_request_before_records(void **state)
+{
+	struct fm_agg_config cfg = default_cfg;
+	struct fm_aggregator *agg;
+	const struct fm_agg_counters *cnt;
+	struct collected c = { 0 };
+	struct fm_agg_request r;
+
+	(void)state;
+	cfg.max_flows = 2;
+	agg = agg_new(&cfg, NULL);
+	cnt = fm_agg_counters(agg);
+	/* the request came before its flow's records were drained */
+	request(agg, AT(101), 111, 1, "GET", "/", false, 1000000);
+	assert_int_equal(cnt->live_flows, 1);
+	/* the namespace of the request owns the connection now */
+	request(agg, AT(101), 222, 1, "GET", "/", false, 1000000);
+	assert_int_equal(cnt->request_duplicates, 1);
+	feed_ns(agg, FLOWMESH_REC_OPEN, 9, 222, AT(100), 100);
+	assert_int_equal(cnt->duplicates, 1);
+	/* its own records take the state over: one flow, opened once */
+	feed_ns(agg, FLOWMESH_REC_OPEN, 5, 111, AT(100), 100);
+	feed_ns(agg, FLOWMESH_REC_UPDATE, 5, 111, AT(102), 300);
+	assert_int_equal(cnt->opens, 1);
+	assert_int_equal(cnt->updates, 1);
+	assert_int_equal(cnt->live_flows, 2);
+	assert_outcomes_add_up(agg);
+	/* no room for another connection's state: the request is lost */
+	request_make(&r, AT(103), 111, 1, "GET", "/", false, 1000);
+	r.client_port++;
+	assert_int_equal(fm_agg_request(agg, &r), 0);
+	assert_int_equal(cnt->request_overflow, 1);
+
+	assert_int_equal(flush(agg, AT(105), false, &c), 0);
+	assert_int_equal(c.nlive, 1);
+	assert_int_equal(c.live[0].flow_id, 5);
+	assert_int_equal(c.live[0].opened_ns, AT(100));
+	assert_int_equal(c.live[0].tx_bytes, 300);
+	collected_reset(&c);
+	feed_ns(agg, FLOWMESH_REC_CLOSE, 5, 111, AT(106), 400);
+	assert_int_equal(flush(agg, AT(200), false, &c), 0);
+	assert_non_null(row_at(&c, 100));
+	assert_int_equal(row_at(&c, 100)->requests, 1);
+	assert_int_equal(row_at(&c, 100)->opened, 1);
+	assert_int_equal(row_at(&c, 100)->closed, 1);
+	assert_int_equal(row_at(&c, 100)->tx_bytes, 400);
+	assert_int_equal(c.nflows, 1);
+	collected_reset(&c);
+	assert_int_equal(cnt->live_flows, 1);	/* the shadow */
+	feed_ns(agg, FLOWMESH_REC_CLOSE, 9, 222, AT(106), 400);
+	assert_int_equal(cnt->live_flows, 0);
+	fm_agg_free(agg);
+}
+
+static void test_pending_forgotten(void **state)
+{
+	struct fm_aggregator *agg = agg_new(NULL, NULL);
+	const struct fm_agg_counters *cnt = fm_agg_counters(agg);
+	struct collected c = { 0 };
+
+	(void)state;
+	request(agg, AT(101), 111, 1, "GET", "/", false, 1000000);
+	request(agg, AT(108), 111, 1, "GET", "/", false, 1000000);
+	/* window 10 s + grace 5 s after the last request, it is kept */
+	assert_int_equal(flush(agg, AT(108 + 15), false, &c), 0);
+	assert_int_equal(cnt->live_flows, 1);
+	/* the requests were counted all the same */
+	assert_int_equal(c.nwin, 1);
+	assert_int_equal(c.win[0].requests, 2);
+	assert_int_equal(c.nlive, 0);
+	collected_reset(&c);
+	assert_int_equal(flush(agg, AT(108 + 15) + 1, false, &c), 0);
+	assert_int_equal(cnt->live_flows, 0);
+	/* records of the connection then start it afresh */
+	feed_ns(agg, FLOWMESH_REC_UPDATE, 5, 222, AT(130), 100);
+	assert_int_equal(cnt->duplicates, 0);
+	assert_int_equal(cnt->live_flows, 1);
+	collected_reset(&c);
+	fm_agg_free(agg);
+}
+
+static void test_routes_bounded(void **state)
+{
+	struct fm_agg_config cfg = default_cfg;
+	struct fm_aggregator *agg;
+	const struct fm_agg_counters *cnt;
+	struct collected c = { 0 };
+
+	(void)state;
+	cfg.max_series = 2;
+	agg = agg_new(&cfg, NULL);
+	cnt = fm_agg_counters(agg);
+	feed(agg, FLOWMESH_REC_OPEN, 1, AT(100), 100, 0);
+	request(agg, AT(101), 0, 1, "GET", "/a", false, 1000);
+	request(agg, AT(101), 0, 1, "GET", "/b", false, 1000);
+	request(agg, AT(101), 0, 1, "GET", "/c", false, 1000);
+	/* a known route still counts */
+	request(agg, AT(102), 0, 1, "GET", "/a", false, 1000);
+	assert_int_equal(cnt->routes_overflow, 1);
+	/* another window has room again */
+	request(agg, AT(111), 0, 1, "GET", "/c", false, 1000);
+	assert_int_equal(cnt->routes_overflow, 1);
+	assert_int_equal(flush(agg, AT(200), false, &c), 0);
+	assert_int_equal(c.nroutes, 3);
+	assert_int_equal(find_route(&c, T0 + 100, "GET", "/a")->requests, 2);
+	assert_non_null(find_route(&c, T0 + 100, "GET", "/b"));
+	assert_null(find_route(&c, T0 + 100, "GET", "/c"));
+	assert_non_null(find_route(&c, T0 + 110, "GET", "/c"));
+	/* the edge counts every request */
+	assert_int_equal(row_at(&c, 100)->requests, 4);
+	collected_reset(&c);
+	fm_agg_free(agg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1008,6 +1361,12 @@ int main(void)
 		cmocka_unit_test(test_identity_names),
 		cmocka_unit_test(test_names_without_sources),
 		cmocka_unit_test(test_totals_since_start),
+		cmocka_unit_test(test_requests_scaled),
+		cmocka_unit_test(test_request_bad_input),
+		cmocka_unit_test(test_request_duplicates),
+		cmocka_unit_test(test_request_before_records),
+		cmocka_unit_test(test_pending_forgotten),
+		cmocka_unit_test(test_routes_bounded),
 	};
 
 	return cmocka_run_group_tests_name("aggregate", tests, NULL, NULL);

@@ -20,6 +20,8 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 #include "cli/cli.h"
+#include "cli_run.h"
+#include "golden.h"
 
 #define MAX_ARGS 16
 
@@ -387,61 +389,6 @@ static void test_usage_reasons(void **state)
 	}
 }
 
-struct run {
-	int status;		/* exit status, or -1 if killed */
-	char *out;
-	char *err;
-};
-
-static char *slurp(FILE *f)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	int c;
-
-	assert_non_null(mem);
-	rewind(f);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, mem);
-	fclose(mem);
-	fclose(f);
-	return text;
-}
-
-/* Runs flowmesh with @argv; stdout goes to @stdout_path if given. */
-static void run_cli(char **argv, const char *stdout_path, struct run *r)
-{
-	FILE *out = tmpfile(), *err = tmpfile();
-	int status, fd;
-	pid_t pid;
-
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		fd = stdout_path ? open(stdout_path, O_WRONLY) : fileno(out);
-		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fileno(err), 2) < 0)
-			_exit(127);
-		setenv("ASAN_OPTIONS", "exitcode=86", 1);
-		setenv("UBSAN_OPTIONS", "exitcode=86:print_stacktrace=1", 1);
-		execv(FM_CLI_BIN, argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r->out = slurp(out);
-	r->err = slurp(err);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
 static int count_lines(const char *s)
 {
 	int n = 0;
@@ -507,7 +454,7 @@ static void test_cli_table(void **state)
 {
 	char copy[256], *argv[MAX_ARGS];
 	const char *want;
-	struct run r;
+	struct cli_run r;
 	size_t i;
 	int failed = 0;
 	bool bad;
@@ -516,7 +463,7 @@ static void test_cli_table(void **state)
 	for (i = 0; i < sizeof(cli_cases) / sizeof(*cli_cases); i++) {
 		split_case(cli_cases[i], copy, sizeof(copy), "flowmesh", argv,
 			   &want);
-		run_cli(argv, NULL, &r);
+		cli_run(argv, NULL, NULL, &r);
 		if (r.status == SANITIZER_EXIT || r.status < 0 ||
 		    strstr(r.err, "Sanitizer") || strstr(r.err, "runtime error")) {
 			print_error("FAIL: %s crashed or tripped a sanitizer:\n%s",
@@ -537,7 +484,7 @@ static void test_cli_table(void **state)
 				    cli_cases[i], r.err);
 			failed++;
 		}
-		run_free(&r);
+		cli_run_free(&r);
 	}
 	assert_int_equal(failed, 0);
 }
@@ -545,10 +492,10 @@ static void test_cli_table(void **state)
 static void test_cli_help(void **state)
 {
 	char *argv[] = { "flowmesh", "--help", NULL };
-	struct run r;
+	struct cli_run r;
 
 	(void)state;
-	run_cli(argv, NULL, &r);
+	cli_run(argv, NULL, NULL, &r);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	assert_non_null(strstr(r.out, "Usage: flowmesh "));
@@ -559,7 +506,7 @@ static void test_cli_help(void **state)
 	assert_non_null(strstr(r.out, "Exit status:"));
 	assert_non_null(strstr(r.out, "  3  permission denied"));
 	assert_non_null(strstr(r.out, "  4  the flowmesh kernel module is not loaded"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* "help VERB" and "VERB --help" are the same page. */
@@ -578,7 +525,7 @@ static void test_cli_verb_help(void **state)
 		{ "Usage: flowmesh events", "CONSUMES", "flowmeshd",
 		  "--follow", "value_us", "Exit status:" },
 	};
-	struct run a, b;
+	struct cli_run a, b;
 	size_t i, j, len;
 	const char *line;
 
@@ -587,8 +534,8 @@ static void test_cli_verb_help(void **state)
 		char *help[] = { "flowmesh", "help", (char *)verbs[i], NULL };
 		char *opt[] = { "flowmesh", (char *)verbs[i], "--help", NULL };
 
-		run_cli(help, NULL, &a);
-		run_cli(opt, NULL, &b);
+		cli_run(help, NULL, NULL, &a);
+		cli_run(opt, NULL, NULL, &b);
 		assert_int_equal(a.status, 0);
 		assert_int_equal(b.status, 0);
 		assert_string_equal(a.out, b.out);
@@ -605,50 +552,50 @@ static void test_cli_verb_help(void **state)
 			if (!line[len])
 				break;
 		}
-		run_free(&a);
-		run_free(&b);
+		cli_run_free(&a);
+		cli_run_free(&b);
 	}
 }
 
 static void test_cli_version(void **state)
 {
 	char *argv[] = { "flowmesh", "--version", NULL };
-	struct run r;
+	struct cli_run r;
 
 	(void)state;
-	run_cli(argv, NULL, &r);
+	cli_run(argv, NULL, NULL, &r);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "flowmesh " FLOWMESH_VERSION "\n");
 	assert_true(strlen(FLOWMESH_VERSION) > 0);
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 static void test_cli_usage_message(void **state)
 {
 	char *verb[] = { "flowmesh", "bogus", NULL };
 	char *opt[] = { "flowmesh", "flows", "-o", "yaml", NULL };
-	struct run r;
+	struct cli_run r;
 
 	(void)state;
-	run_cli(verb, NULL, &r);
+	cli_run(verb, NULL, NULL, &r);
 	assert_int_equal(r.status, 2);
 	assert_string_equal(r.err, "flowmesh: unknown verb 'bogus' (try 'flowmesh --help')\n");
-	run_free(&r);
+	cli_run_free(&r);
 
-	run_cli(opt, NULL, &r);
+	cli_run(opt, NULL, NULL, &r);
 	assert_int_equal(r.status, 2);
 	assert_string_equal(r.err, "flowmesh flows: unknown output format 'yaml'; use table, wide or json (try 'flowmesh flows --help')\n");
-	run_free(&r);
+	cli_run_free(&r);
 
 	/* a bad setting is named, and nothing is sent */
 	{
 		char *set[] = { "flowmesh", "config", "set", "ring_size=4096",
 				"max_flows=12x", NULL };
 
-		run_cli(set, NULL, &r);
+		cli_run(set, NULL, NULL, &r);
 		assert_int_equal(r.status, 2);
 		assert_string_equal(r.err, "flowmesh config: max_flows: '12x' is not a decimal number (try 'flowmesh config --help')\n");
-		run_free(&r);
+		cli_run_free(&r);
 	}
 }
 
@@ -656,15 +603,15 @@ static void test_cli_usage_message(void **state)
 static void test_cli_write_error(void **state)
 {
 	char *argv[] = { "flowmesh", "--help", NULL };
-	struct run r;
+	struct cli_run r;
 
 	(void)state;
 	if (access("/dev/full", W_OK))
 		skip();
-	run_cli(argv, "/dev/full", &r);
+	cli_run(argv, "/dev/full", NULL, &r);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "flowmesh: write error: "));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* What a call printed on stderr, in a string the caller frees. */

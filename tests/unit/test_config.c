@@ -156,6 +156,8 @@ static void test_config_json(void **state)
 		"max_flows", "timeout_tcp_open", "timeout_tcp_established",
 		"timeout_tcp_closing", "timeout_tcp_closed", "timeout_udp",
 		"update_interval", "ring_size", "samples", "skip_ports",
+		"detect_packets", "inspect_one_in", "queue_num",
+		"opaque_ports",
 	};
 	struct fm_config cfg;
 	json_t *obj, *v;
@@ -267,6 +269,16 @@ static const char *const assign_cases[] = {
 	"skip_ports= ; skip_ports: '' is not a decimal number",
 	"skip_ports=22, ; skip_ports: '' is not a decimal number",
 	"skip_ports=http ; skip_ports: 'http' is not a decimal number",
+	"detect_packets=0 inspect_one_in=0 queue_num=65535 ; OK",
+	"detect_packets=-1 ; detect_packets: '-1' is not a decimal number",
+	"detect_packets=4294967296 ; detect_packets: '4294967296' is out of range (0 to 4294967295)",
+	"inspect_one_in=1e3 ; inspect_one_in: '1e3' is not a decimal number",
+	"queue_num= ; queue_num: '' is not a decimal number",
+	"opaque_ports=none ; OK",
+	"opaque_ports=25,587,3306 ; OK",
+	"opaque_ports=65536 ; opaque_ports: '65536' is out of range (0 to 65535)",
+	"opaque_ports=6379,redis ; opaque_ports: 'redis' is not a decimal number",
+	"opaque_ports=1 opaque_ports=2 ; opaque_ports: given twice",
 	"foo=1 ; unknown key 'foo'",
 	"Max_flows=1 ; unknown key 'Max_flows'",
 	"a_key_that_is_much_longer_than_any_real_one=1 ; unknown key 'a_key_that_is_much_longer_than_any_real_one'",
@@ -427,7 +439,8 @@ static void test_config_set_request(void **state)
 		"max_flows=100000", "timeout_tcp_open=30",
 		"timeout_tcp_established=3600", "timeout_tcp_closing=60",
 		"timeout_tcp_closed=5", "timeout_udp=20", "update_interval=0",
-		"ring_size=65536", "samples=none",
+		"ring_size=65536", "samples=none", "detect_packets=64",
+		"inspect_one_in=65535", "queue_num=0", "opaque_ports=6379,11211",
 		"skip_ports=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64",
 	};
 	struct fm_config cfg = { 0 }, sent;

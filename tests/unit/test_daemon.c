@@ -34,6 +34,7 @@
 #include "daemon/prometheus.h"
 #include "lib/query.h"
 #include "lib/store.h"
+#include "golden.h"
 
 #define CLIENT_ADDR "10.0.0.1"
 #define SERVER_ADDR "10.0.0.2"
@@ -188,27 +189,18 @@ static int run_daemon_cfg(const struct tmp *t, const char *const *extra)
 	return run_daemon(t, t->records, extra);
 }
 
-static char *slurp(const char *path)
+/* All of @path, which must be there. */
+static char *file_text(const char *path)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "re"), *m;
-	char chunk[4096];
-	size_t n;
+	char *text = slurp_path(path);
 
-	assert_non_null(f);
-	m = open_memstream(&buf, &len);
-	assert_non_null(m);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	fclose(f);
-	fclose(m);
-	return buf;
+	assert_non_null(text);
+	return text;
 }
 
 static void assert_stderr_has(const struct tmp *t, const char *what)
 {
-	char *text = slurp(t->err);
+	char *text = file_text(t->err);
 
 	if (!strstr(text, what))
 		fail_msg("stderr lacks \"%s\":\n%s", what, text);
@@ -446,7 +438,7 @@ static void test_bad_options(void **state)
 	assert_stderr_has(&t, "Exit status:");
 	assert_stderr_has(&t, "  tap_rate ");
 	assert_int_equal(run_daemon_cfg(&t, print), 0);
-	out = slurp(t.err);
+	out = file_text(t.err);
 	assert_non_null(strstr(out, "window = 30s"));
 	free(out);
 	/* a source that is not there */
@@ -665,6 +657,8 @@ static void test_prom_text(void **state)
 	strcpy(totals[0].client, "web \"blue\"");
 	strcpy(totals[0].server, "db\\1");
 	totals[0].tx_bytes = 1234;
+	totals[0].requests = 400;
+	totals[0].failures = 8;
 	strcpy(totals[1].client, "api");
 	strcpy(totals[1].server, "db\\1");
 	memset(&row, 0, sizeof(row));
@@ -682,6 +676,16 @@ static void test_prom_text(void **state)
 				     "flowmesh_agent_live_flows 7\n"));
 	assert_non_null(strstr(text,
 		"flowmesh_edge_tx_bytes_total{client=\"web \\\"blue\\\"\",server=\"db\\\\1\"} 1234\n"));
+	/* L7 requests per edge, from the totals; no route has a series */
+	assert_non_null(strstr(text,
+		"# TYPE flowmesh_edge_requests_total counter\n"));
+	assert_non_null(strstr(text,
+		"flowmesh_edge_requests_total{client=\"web \\\"blue\\\"\",server=\"db\\\\1\"} 400\n"));
+	assert_non_null(strstr(text,
+		"flowmesh_edge_request_failures_total{client=\"web \\\"blue\\\"\",server=\"db\\\\1\"} 8\n"));
+	assert_non_null(strstr(text,
+		"flowmesh_edge_requests_total{client=\"api\",server=\"db\\\\1\"} 0\n"));
+	assert_null(strstr(text, "route=\""));
 	/* 100 samples of 100 us to 10 ms: p50 near 5 ms, p99 near 9.9 ms */
 	for (i = 0; i < 2; i++) {
 		double q = i ? 0.99 : 0.5, v;
@@ -985,6 +989,19 @@ static void test_live_control_and_http(void **state)
 	assert_int_equal(http(port, "GET", "/api/v1/edges?window=1h&client="
 			      CLIENT_ADDR, &body), 200);
 	assert_non_null(strstr(body, "\"" CLIENT_ADDR "\""));
+	free(body);
+	/* records carry no L7 requests: no routes, but the document */
+	assert_int_equal(http(port, "GET", "/api/v1/routes?window=1h&service="
+			      SERVER_ADDR "&client=" CLIENT_ADDR
+			      "&protocol=http", &body), 200);
+	assert_string_equal(body, "[]\n");
+	free(body);
+	assert_int_equal(http(port, "GET", "/api/v1/routes?protocol=gopher",
+			      &body), 400);
+	assert_non_null(strstr(body, "unknown protocol 'gopher'"));
+	free(body);
+	assert_int_equal(http(port, "GET", "/api/v1/routes?server=x", &body),
+			 400);
 	free(body);
 	assert_int_equal(http(port, "GET", "/api/v1/flows?since=1h&limit=1",
 			      &body), 200);

@@ -23,6 +23,7 @@
 #include "lib/flow.h"
 #include "lib/genl.h"
 #include "fake_nl.h"
+#include "golden.h"
 #include "nlbuild.h"
 
 static int parse_copy(const struct nlmsghdr *nlh, struct fm_nl_extack *ext)
@@ -219,10 +220,7 @@ static void test_extack_attr_path(void **state)
 static char *stderr_of(int (*fn)(const void *arg), const void *arg, int *ret)
 {
 	FILE *tmp = tmpfile();
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem;
-	int saved, c;
+	int saved;
 
 	assert_non_null(tmp);
 	fflush(stderr);
@@ -233,14 +231,7 @@ static char *stderr_of(int (*fn)(const void *arg), const void *arg, int *ret)
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
-	mem = open_memstream(&text, &len);
-	assert_non_null(mem);
-	rewind(tmp);
-	while ((c = fgetc(tmp)) != EOF)
-		fputc(c, mem);
-	fclose(mem);
-	fclose(tmp);
-	return text;
+	return slurp(tmp);
 }
 
 struct set_case {

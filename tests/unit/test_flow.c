@@ -73,6 +73,8 @@ static void assert_flow_equal(const struct fm_flow *a, const struct fm_flow *b)
 	assert_int_equal(a->tcp_flags_rx, b->tcp_flags_rx);
 	assert_int_equal(a->retransmits, b->retransmits);
 	assert_int_equal(a->resets, b->resets);
+	assert_int_equal(a->l7_proto, b->l7_proto);
+	assert_int_equal(a->sampled, b->sampled);
 	assert_int_equal(a->zero_windows, b->zero_windows);
 	assert_int_equal(a->rtt_hs_client_us, b->rtt_hs_client_us);
 	assert_int_equal(a->rtt_hs_server_us, b->rtt_hs_server_us);
@@ -186,6 +188,8 @@ static void test_flow_optional_attributes(void **state)
 		case FLOWMESH_FLOW_A_ZERO_WINDOWS: in.zero_windows = 0; break;
 		case FLOWMESH_FLOW_A_RTT_HS_CLIENT: in.rtt_hs_client_us = 0; break;
 		case FLOWMESH_FLOW_A_RTT_HS_SERVER: in.rtt_hs_server_us = 0; break;
+		case FLOWMESH_FLOW_A_L7_PROTO: in.l7_proto = 0; break;
+		case FLOWMESH_FLOW_A_SAMPLED: in.sampled = 0; break;
 		case FLOWMESH_FLOW_A_RTT:
 			memset(&in.rtt, 0, sizeof(in.rtt));
 			break;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "lib/hist.h"
+#include "store_fixture.h"
 
 #define NSAMPLES 20000
 
@@ -210,21 +211,6 @@ static void test_index_boundaries(void **state)
 		/* never wider than 1/128 of its values */
 		assert_true(hi - lo + 1 <= (lo / FM_HIST_SUB_BUCKETS > 1 ?
 					    lo / FM_HIST_SUB_BUCKETS : 1));
-	}
-}
-
-static void assert_hist_equal(const struct fm_hist *a, const struct fm_hist *b)
-{
-	size_t i;
-
-	assert_int_equal(a->count, b->count);
-	assert_int_equal(a->sum, b->sum);
-	assert_int_equal(a->min, b->min);
-	assert_int_equal(a->max, b->max);
-	assert_int_equal(a->len, b->len);
-	for (i = 0; i < a->len; i++) {
-		assert_int_equal(a->b[i].index, b->b[i].index);
-		assert_int_equal(a->b[i].count, b->b[i].count);
 	}
 }
 

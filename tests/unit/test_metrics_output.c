@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include "cli/cli.h"
+#include "cli_run.h"
 #include "golden.h"
 #include "lib/period.h"
 #include "lib/query.h"
@@ -107,6 +108,28 @@ static void put_flow(struct fm_store *s, uint64_t id, uint64_t close_s,
 	assert_int_equal(fm_store_put_flow(s, &row), 0);
 }
 
+static void put_route(struct fm_store *s, uint64_t start_s,
+		      const char *client, const char *server,
+		      const char *protocol, const char *method,
+		      const char *route, uint64_t requests, uint64_t failures,
+		      double sample_rate, uint64_t lat_us)
+{
+	struct fm_route_row row = {
+		.res_s = FM_RES_FINE, .start_s = start_s,
+		.requests = requests, .failures = failures,
+		.sample_rate = sample_rate,
+	};
+
+	snprintf(row.client, sizeof(row.client), "%s", client);
+	snprintf(row.server, sizeof(row.server), "%s", server);
+	snprintf(row.protocol, sizeof(row.protocol), "%s", protocol);
+	snprintf(row.method, sizeof(row.method), "%s", method);
+	snprintf(row.route, sizeof(row.route), "%s", route);
+	hist_fill(&row.latency, lat_us, lat_us / 10, 20);
+	assert_int_equal(fm_store_put_route(s, &row), 0);
+	fm_hist_free(&row.latency);
+}
+
 /*
  * loadgen -> web -> api -> db over the last minute: web fully looked at
  * by L7, api sampled (its rates are estimates), db at L4 only.  A window
@@ -142,6 +165,19 @@ static void build_store(const char *path)
 	put_window(s, MINUTE_S + 20, "web", "api", &api, 5000, 110);
 	put_window(s, MINUTE_S + 20, "api", "db", &db, 800, 60);
 	put_window(s, MINUTE_S - 3600, "api", "db", &db, 100000, 60);
+	/* web's routes in full, api's sampled, db's cache without a route */
+	put_route(s, MINUTE_S, "loadgen", "web", "http", "GET", "/", 240, 0,
+		  1.0, 9000);
+	put_route(s, MINUTE_S + 30, "loadgen", "web", "http", "POST",
+		  "/cart/{id}", 60, 2, 1.0, 21000);
+	put_route(s, MINUTE_S + 10, "web", "api", "grpc", "POST",
+		  "/shop.Users/Get", 160, 8, 0.25, 3500);
+	put_route(s, MINUTE_S + 20, "web", "api", "grpc", "POST",
+		  "/shop.Users/Get", 240, 12, 0.25, 4200);
+	put_route(s, MINUTE_S + 20, "api", "cache", "memcache", "get", "",
+		  400, 0, 1.0, 150);
+	put_route(s, MINUTE_S - 3600, "web", "api", "grpc", "POST",
+		  "/shop.Users/Get", 1000, 1000, 1.0, 90000);
 	put_flow(s, 1, MINUTE_S + 5, "loadgen", "web", 80);
 	put_flow(s, 2, MINUTE_S + 15, "web", "api", 8080);
 	put_flow(s, 3, MINUTE_S + 25, "web", "api", 8080);
@@ -292,6 +328,98 @@ static void test_edges_golden(void **state)
 	fm_metrics_rows_free(&rows);
 }
 
+struct routes_print_arg {
+	const struct fm_route_rows *rows;
+	enum cli_format format;
+};
+
+static int print_routes(FILE *out, const void *p)
+{
+	const struct routes_print_arg *a = p;
+
+	return routes_print(out, a->rows, a->format);
+}
+
+static void routes_golden(const char *name, const struct fm_route_rows *rows,
+			  enum cli_format format, const char *must_have)
+{
+	struct routes_print_arg a = { rows, format };
+	char *text = capture(print_routes, &a);
+
+	assert_golden(name, text);
+	if (!strstr(text, must_have))
+		fail_msg("%s: no '%s' in\n%s", name, must_have, text);
+	free(text);
+}
+
+static void test_routes_golden(void **state)
+{
+	struct fm_query q = { .from_s = MINUTE_S, .to_s = NOW_S };
+	struct fm_route_rows rows = { 0 };
+	struct fm_store *s = open_read();
+
+	(void)state;
+	assert_int_equal(fm_query_routes(s, &q, &rows), 0);
+	/* the window an hour before is not in the period */
+	assert_int_equal(rows.len, 4);
+	assert_string_equal(rows.v[0].server, "api");
+	assert_string_equal(rows.v[1].server, "cache");
+	assert_int_equal(rows.v[0].requests, 400);
+	routes_golden("routes.table", &rows, CLI_FORMAT_TABLE,
+		      "POST /shop.Users/Get");
+	routes_golden("routes.wide", &rows, CLI_FORMAT_WIDE, "SAMPLE");
+	routes_golden("routes.json", &rows, CLI_FORMAT_JSON,
+		      "\"route\": \"/cart/{id}\"");
+	fm_route_rows_free(&rows);
+
+	q.service = "web";
+	q.client = "loadgen";
+	q.protocol = "http";
+	assert_int_equal(fm_query_routes(s, &q, &rows), 0);
+	assert_int_equal(rows.len, 2);
+	assert_string_equal(rows.v[0].client, "loadgen");
+	fm_route_rows_free(&rows);
+	fm_store_close(s);
+}
+
+/* The cells of the routes table, beyond the golden's bytes. */
+static void test_routes_cells(void **state)
+{
+	struct fm_route_metrics r = {
+		.server = "api", .protocol = "grpc", .method = "POST",
+		.route = "/a.B/C", .seconds = 10, .requests = 40,
+		.failures = 10, .sample_rate = 0.5,
+	};
+	struct fm_route_rows rows = { .v = &r, .len = 1 };
+	struct routes_print_arg a = { &rows, CLI_FORMAT_TABLE };
+	char *text;
+
+	(void)state;
+	text = capture(print_routes, &a);
+	assert_non_null(strstr(text, "POST /a.B/C"));
+	assert_non_null(strstr(text, "~75.00%"));
+	assert_non_null(strstr(text, "~4.00"));
+	free(text);
+	/* one of method and route, neither, no requests, no period */
+	r.route[0] = '\0';
+	r.requests = 0;
+	r.seconds = 0;
+	r.sample_rate = 1;
+	text = capture(print_routes, &a);
+	assert_non_null(strstr(text, "\napi     POST   grpc"));
+	assert_null(strstr(text, "%"));
+	free(text);
+	r.method[0] = '\0';
+	snprintf(r.route, sizeof(r.route), "example.com");
+	text = capture(print_routes, &a);
+	assert_non_null(strstr(text, "\napi     example.com  grpc"));
+	free(text);
+	r.route[0] = '\0';
+	text = capture(print_routes, &a);
+	assert_non_null(strstr(text, "\napi     -      grpc"));
+	free(text);
+}
+
 /* What the table cells say, row by row, beyond the golden's bytes. */
 static void test_table_cells(void **state)
 {
@@ -355,22 +483,6 @@ static void test_topology_escape(void **state)
 	assert_non_null(strstr(text, "\t\"a\\\"b\\\\\" [label=\"a\\\"b\\\\\"];\n"));
 	assert_non_null(strstr(text, "\t\"x y\" -> \"a\\\"b\\\\\" [label=\"0B\"];\n"));
 	free(text);
-}
-
-static char *slurp(FILE *f)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	int c;
-
-	assert_non_null(mem);
-	rewind(f);
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, mem);
-	fclose(mem);
-	fclose(f);
-	return text;
 }
 
 static void test_topology_svg(void **state)
@@ -657,11 +769,14 @@ static int parse_verb(int argc, char **argv, char *err, size_t errlen)
 		[METRICS_TOP] = "top",
 	};
 	struct metrics_opts mo;
+	struct routes_opts ro;
 	struct flows_opts fo;
 	size_t v;
 
 	if (!strcmp(argv[0], "flows"))
 		return flows_parse_args(argc, argv, &fo, err, errlen);
+	if (!strcmp(argv[0], "routes"))
+		return routes_parse_args(argc, argv, NOW_S, &ro, err, errlen);
 	for (v = 0; v < sizeof(verbs) / sizeof(*verbs); v++)
 		if (!strcmp(argv[0], verbs[v]))
 			return metrics_parse_args(v, argc, argv, NOW_S, &mo,
@@ -749,6 +864,20 @@ static const char *const arg_cases[] = {
 	"flows --port 80 --since 1h ; --netns, --proto, --family, --addr and --port filter live flows; not with --since",
 	"flows --since 1h --window 1m ; unknown option '--window'",
 	"flows -o wide --proto tcp ; OK",
+	"routes ; OK",
+	"routes api ; OK",
+	"routes --from web --protocol grpc -o wide api ; OK",
+	"routes -o json --since 10m --db /tmp/x.db --config /tmp/x.conf ; OK",
+	"routes --protocol unknown ; OK",
+	"routes --help ; HELP",
+	"routes -o dot ; unknown output format 'dot'; use table, wide or json",
+	"routes --protocol gopher ; unknown protocol 'gopher'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache or smtp",
+	"routes --protocol ; option '--protocol' needs an argument",
+	"routes --from= ; invalid --from service ''; a service name has 1 to 63 bytes",
+	"routes --to api ; unknown option '--to'",
+	"routes api web ; unexpected argument 'web'",
+	"routes --window 1m --since 1h ; --window and --since exclude each other; give one",
+	"routes --db= ; --db needs a path",
 };
 
 static void test_args(void **state)
@@ -824,46 +953,12 @@ static void test_parsed_values(void **state)
 
 /* --- the whole program --------------------------------------------------- */
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-/* flowmesh with @argv; @path, if given, replaces PATH. */
-static void run_cli(char **argv, const char *path, struct run *r)
-{
-	FILE *out = tmpfile(), *err = tmpfile();
-	int status;
-	pid_t pid;
-
-	assert_non_null(out);
-	assert_non_null(err);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
-			_exit(127);
-		setenv("ASAN_OPTIONS", "exitcode=86", 1);
-		setenv("UBSAN_OPTIONS", "exitcode=86:print_stacktrace=1", 1);
-		if (path)
-			setenv("PATH", path, 1);
-		execv(FM_CLI_BIN, argv);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r->out = slurp(out);
-	r->err = slurp(err);
-}
-
 static void expect_run(char **argv, const char *path, int status,
 		       const char *out, const char *err)
 {
-	struct run r;
+	struct cli_run r;
 
-	run_cli(argv, path, &r);
+	cli_run(argv, NULL, path, &r);
 	if (r.status != status || (out && !strstr(r.out, out)) ||
 	    (err && strcmp(r.err, err)))
 		fail_msg("%s %s: status %d, stdout:\n%s\nstderr:\n%s", argv[1],
@@ -890,6 +985,13 @@ static void test_cli_database(void **state)
 	char *top[] = { "flowmesh", "top", "--db", db_path, NULL };
 	char *history[] = { "flowmesh", "flows", "--since", "3650d", "--db",
 			    db_path, "--to", "web", NULL };
+	char *routes_ok[] = { "flowmesh", "routes", "--db", db_path,
+			      "--since", "2025-11-26T12:00:00Z", "web", NULL };
+	char *routes_json[] = { "flowmesh", "routes", "--db", db_path,
+				"--since", "2025-11-26T12:00:00Z", "-o",
+				"json", "--protocol", "grpc", NULL };
+	char *routes_missing[] = { "flowmesh", "routes", "--db", missing,
+				   NULL };
 	char want[256];
 	FILE *f;
 
@@ -903,6 +1005,7 @@ static void test_cli_database(void **state)
 		 missing);
 	expect_run(stat_missing, NULL, CLI_EXIT_NO_AGENT, NULL, want);
 	expect_run(flows_missing, NULL, CLI_EXIT_NO_AGENT, NULL, want);
+	expect_run(routes_missing, NULL, CLI_EXIT_NO_AGENT, NULL, want);
 
 	/* an explicit config file must exist; its database is used */
 	snprintf(want, sizeof(want),
@@ -924,6 +1027,10 @@ static void test_cli_database(void **state)
 
 	expect_run(stat_ok, NULL, CLI_EXIT_OK, "\nweb       99.33% ", "");
 	expect_run(history, NULL, CLI_EXIT_OK, "198.18.0.1:40001", "");
+	expect_run(routes_ok, NULL, CLI_EXIT_OK,
+		   "\nweb     GET /            http      100.00% ", "");
+	expect_run(routes_json, NULL, CLI_EXIT_OK,
+		   "\"route\": \"/shop.Users/Get\"", "");
 	expect_run(dot, NULL, CLI_EXIT_OK, "digraph flowmesh {", "");
 	expect_run(svg, NULL, CLI_EXIT_OK, "<svg", "");
 	expect_run(svg, "/nonexistent", CLI_EXIT_RUNTIME, NULL,
@@ -938,7 +1045,7 @@ static void test_cli_schema(void **state)
 	char path[128];
 	char *argv[] = { "flowmesh", "edges", "--db", path, NULL };
 	sqlite3 *db;
-	struct run r;
+	struct cli_run r;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/future.db", tmpdir);
@@ -946,7 +1053,7 @@ static void test_cli_schema(void **state)
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x); PRAGMA user_version = 99",
 				      NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	run_cli(argv, NULL, &r);
+	cli_run(argv, NULL, NULL, &r);
 	assert_int_equal(r.status, CLI_EXIT_RUNTIME);
 	assert_true(!strncmp(r.err, "flowmesh: ", 10));
 	assert_non_null(strstr(r.err, "newer"));
@@ -958,21 +1065,21 @@ static void test_cli_schema(void **state)
 /* Each page has what a man page has, within 80 columns. */
 static void test_help(void **state)
 {
-	static const char *const verbs[] = { "stat", "edges", "topology",
-					     "top", "flows" };
+	static const char *const verbs[] = { "stat", "edges", "routes",
+					     "topology", "top", "flows" };
 	static const char *const musts[] = {
 		"Usage: flowmesh ", "--since TIME|DUR", "--db PATH",
-		"Examples:", "Exit status:", "  5  no agent data",
+		"Examples:", "Exit status:", "  5  no agent:",
 	};
 	char *argv[] = { "flowmesh", NULL, "--help", NULL };
 	const char *line;
 	size_t i, j, len;
-	struct run r;
+	struct cli_run r;
 
 	(void)state;
 	for (i = 0; i < sizeof(verbs) / sizeof(*verbs); i++) {
 		argv[1] = (char *)verbs[i];
-		run_cli(argv, NULL, &r);
+		cli_run(argv, NULL, NULL, &r);
 		assert_int_equal(r.status, CLI_EXIT_OK);
 		assert_string_equal(r.err, "");
 		for (j = 0; j < sizeof(musts) / sizeof(*musts); j++)
@@ -998,6 +1105,8 @@ int main(void)
 		cmocka_unit_test(test_stat_golden),
 		cmocka_unit_test(test_edges_golden),
 		cmocka_unit_test(test_table_cells),
+		cmocka_unit_test(test_routes_golden),
+		cmocka_unit_test(test_routes_cells),
 		cmocka_unit_test(test_topology_golden),
 		cmocka_unit_test(test_topology_escape),
 		cmocka_unit_test(test_topology_svg),

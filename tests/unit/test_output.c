@@ -195,7 +195,7 @@ static void test_flows_empty(void **state)
 	assert_string_equal(text, "PROTO  CLIENT  SERVER  STATE  TX_BYTES  RX_BYTES  RTT  RESP  RETX  AGE  IDLE  NETNS\n");
 	free(text);
 	text = capture(print_flows_wide, &flows);
-	assert_string_equal(text, "ID  PROTO  CLIENT  SERVER  STATE  TX_PKTS  TX_BYTES  RX_PKTS  RX_BYTES  RTT  RTT_MIN  RTT_MAX  RTT_N  HS_CLI  HS_SRV  RESP  RESP_MAX  RESP_N  RETX  RST  ZWIN  TX_FLAGS  RX_FLAGS  AGE  IDLE  NETNS\n");
+	assert_string_equal(text, "ID  PROTO  CLIENT  SERVER  STATE  TX_PKTS  TX_BYTES  RX_PKTS  RX_BYTES  RTT  RTT_MIN  RTT_MAX  RTT_N  HS_CLI  HS_SRV  RESP  RESP_MAX  RESP_N  RETX  RST  ZWIN  TX_FLAGS  RX_FLAGS  PROTOCOL  AGE  IDLE  NETNS\n");
 	free(text);
 }
 
@@ -209,6 +209,7 @@ static void test_flows_json_names(void **state)
 		"last_seen", "tcp_flags_tx", "tcp_flags_rx", "retransmits",
 		"resets", "zero_windows", "rtt_handshake_client_us",
 		"rtt_handshake_server_us", "rtt_us", "response_us",
+		"protocol", "sampled",
 	};
 	static const char *const rtt_names[] = {
 		"min", "avg", "max", "last", "samples", "hist",
@@ -271,7 +272,8 @@ static void test_status_json_golden(void **state)
 		"flows_expired", "flows_untracked", "flows_evicted",
 		"alloc_failed", "packets_seen", "packets_skipped",
 		"records_produced", "records_drained", "records_dropped",
-		"records_queued", "cpus", "config", "agent",
+		"records_queued", "packets_queued", "labels_set", "cpus",
+		"config", "agent",
 	};
 	struct status_info info;
 	struct fm_stats stats;

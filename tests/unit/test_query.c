@@ -18,48 +18,22 @@
 #include <sqlite3.h>
 #include "lib/query.h"
 #include "lib/store.h"
+#include "store_fixture.h"
 
 #define T0	1699999200ULL	/* a multiple of 10, 60 and 3600 s */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct fm_store *s;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct store_fixture *f;
 	char err[FM_STORE_ERR_MAX];
 
-	if (!f)
+	if (store_fixture_setup(state, "query"))
 		return -1;
-	strcpy(f->dir, "/tmp/fm-query-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
+	f = *state;
+	if (fm_store_open(&f->s, f->d.path, FM_STORE_WRITE, err, sizeof(err))) {
+		store_fixture_teardown(state);
 		return -1;
 	}
-	snprintf(f->path, sizeof(f->path), "%s/flowmesh.db", f->dir);
-	if (fm_store_open(&f->s, f->path, FM_STORE_WRITE, err, sizeof(err)))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm" };
-	struct fixture *f = *state;
-	char p[160];
-	size_t i;
-
-	fm_store_close(f->s);
-	for (i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -87,23 +61,13 @@ static void window(struct fm_window_row *w, uint32_t res, uint64_t start,
 	w->exchanges = 6 * n;
 }
 
-static void put(struct fm_store *s, struct fm_window_row *w)
-{
-	int err = fm_store_put_window(s, w);
-
-	if (err)
-		fail_msg("put_window: %d %s", err, fm_store_errmsg(s));
-	fm_hist_free(&w->latency);
-	fm_hist_free(&w->rtt);
-}
-
 static void put_simple(struct fm_store *s, uint32_t res, uint64_t start,
 		       const char *client, const char *server, uint64_t n)
 {
 	struct fm_window_row w;
 
 	window(&w, res, start, client, server, n);
-	put(s, &w);
+	put_window_ok(s, &w);
 }
 
 static uint32_t resolution(struct fm_store *s, uint64_t from_s)
@@ -117,7 +81,7 @@ static uint32_t resolution(struct fm_store *s, uint64_t from_s)
 
 static void test_resolution(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 60, .res_s = 60 };
 	uint32_t res;
 
@@ -175,12 +139,12 @@ static void put_mesh(struct fm_store *s)
 		w.sample_rate = i ? 0.5 : 1;
 		assert_int_equal(fm_hist_add(&w.latency, 1000 + i, 1), 0);
 		assert_int_equal(fm_hist_add(&w.rtt, 200, 1), 0);
-		put(s, &w);
+		put_window_ok(s, &w);
 		window(&w, FM_RES_FINE, T0 + 10 * i, "mobile", "api", 10);
 		assert_int_equal(fm_hist_add(&w.latency, 3000, 2), 0);
-		put(s, &w);
+		put_window_ok(s, &w);
 		window(&w, FM_RES_FINE, T0 + 10 * i, "api", "db", 7);
-		put(s, &w);
+		put_window_ok(s, &w);
 	}
 	put_simple(s, FM_RES_FINE, T0 + 100, "web", "api", 1000);
 	put_simple(s, FM_RES_FINE, T0 + 100, "batch", "db", 1000);
@@ -200,7 +164,7 @@ static void assert_sums(const struct fm_metrics_row *r, uint64_t n)
 
 static void test_stat_and_edges(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
 	struct fm_metrics_rows stat, edges;
 	const struct fm_metrics_row *r;
@@ -266,7 +230,7 @@ static void test_stat_and_edges(void **state)
 
 static void test_filters(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
 	struct fm_metrics_rows rows;
 
@@ -350,7 +314,7 @@ static int cmp_u64(const void *a, const void *b)
 static void test_percentiles(void **state)
 {
 	static const double qs[] = { 0.5, 0.95, 0.99 };
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 3600 };
 	enum { N = 5000, WINDOWS = 50 };
 	uint64_t *v = calloc(N, sizeof(*v)), seed = 12345, exact;
@@ -371,7 +335,7 @@ static void test_percentiles(void **state)
 		window(&w, FM_RES_FINE, T0 + 10 * k, "a", "b", 1);
 		for (i = k; i < N; i += WINDOWS)
 			assert_int_equal(fm_hist_add(&w.latency, v[i], 1), 0);
-		put(f->s, &w);
+		put_window_ok(f->s, &w);
 	}
 	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
 	assert_int_equal(rows.len, 1);
@@ -440,7 +404,7 @@ static json_t *get(json_t *obj, const char *key)
 
 static void test_json(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
 	struct fm_metrics_rows stat, edges;
 	json_t *j, *row, *lat;
@@ -556,7 +520,7 @@ static void put_flow(struct fm_store *s, uint64_t id, uint64_t closed_s,
 
 static void test_flows(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
 	struct fm_flows flows;
 	json_t *j;
@@ -622,7 +586,7 @@ static void test_flows(void **state)
 /* Stored data that is not what the store writes: an error, not a guess. */
 static void test_malformed(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_query q = { .from_s = T0, .to_s = T0 + 100 };
 	struct fm_metrics_rows rows;
 	struct fm_flows flows;
@@ -665,21 +629,270 @@ static void test_malformed(void **state)
 	assert_non_null(strstr(fm_store_errmsg(f->s), "closed flow"));
 }
 
+static void put_route(struct fm_store *s, uint64_t start, const char *client,
+		      const char *server, const char *protocol,
+		      const char *method, const char *route, uint64_t requests,
+		      uint64_t failures, double rate, uint64_t latency_us)
+{
+	struct fm_route_row r = { .res_s = FM_RES_FINE, .start_s = start };
+
+	snprintf(r.client, sizeof(r.client), "%s", client);
+	snprintf(r.server, sizeof(r.server), "%s", server);
+	snprintf(r.protocol, sizeof(r.protocol), "%s", protocol);
+	snprintf(r.method, sizeof(r.method), "%s", method);
+	snprintf(r.route, sizeof(r.route), "%s", route);
+	r.requests = requests;
+	r.failures = failures;
+	r.sample_rate = rate;
+	assert_int_equal(fm_hist_add(&r.latency, latency_us, 1), 0);
+	assert_int_equal(fm_store_put_route(s, &r), 0);
+	fm_hist_free(&r.latency);
+}
+
+/* Two clients of api, one of db; a window beyond the period. */
+static void put_routes(struct fm_store *s)
+{
+	/* the resolution is chosen from the windows */
+	put_simple(s, FM_RES_FINE, T0, "web", "api", 1);
+	put_route(s, T0, "web", "api", "http", "GET", "/users/{id}", 40, 4,
+		  0.25, 2000);
+	put_route(s, T0 + 10, "web", "api", "http", "GET", "/users/{id}", 8,
+		  0, 1, 4000);
+	put_route(s, T0, "mobile", "api", "http", "GET", "/users/{id}", 12,
+		  12, 1, 9000);
+	put_route(s, T0, "web", "api", "grpc", "POST", "/pkg.Svc/Get", 10, 0,
+		  1, 500);
+	put_route(s, T0, "api", "db", "postgresql", "QUERY", "SELECT", 100, 1,
+		  1, 300);
+	put_route(s, T0 + 100, "web", "api", "http", "GET", "/later", 1, 0, 1,
+		  100);
+}
+
+static const struct fm_route_metrics *find_route(const struct fm_route_rows *rows,
+						 const char *server,
+						 const char *route)
+{
+	size_t i;
+
+	for (i = 0; i < rows->len; i++)
+		if (!strcmp(rows->v[i].server, server) &&
+		    !strcmp(rows->v[i].route, route))
+			return &rows->v[i];
+	return NULL;
+}
+
+static void test_routes(void **state)
+{
+	struct store_fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 20 };
+	const struct fm_route_metrics *r;
+	struct fm_route_rows rows;
+
+	put_routes(f->s);
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 3);
+	/* sorted by server, protocol, route */
+	assert_string_equal(rows.v[0].server, "api");
+	assert_string_equal(rows.v[0].protocol, "grpc");
+	assert_string_equal(rows.v[1].protocol, "http");
+	assert_string_equal(rows.v[2].server, "db");
+	/* summed over clients and windows; the least sample rate */
+	r = find_route(&rows, "api", "/users/{id}");
+	assert_non_null(r);
+	assert_string_equal(r->client, "");
+	assert_string_equal(r->method, "GET");
+	assert_int_equal(r->requests, 60);
+	assert_int_equal(r->failures, 16);
+	assert_true(r->sample_rate == 0.25);
+	assert_int_equal(r->latency.count, 3);
+	assert_int_equal(r->seconds, 20);
+	assert_true(fm_route_rps(r) == 3.0);
+	assert_true(fm_route_success_rate(r) == 44.0 / 60);
+	fm_route_rows_free(&rows);
+
+	/* filters: the server, the client, the protocol */
+	q.service = "api";
+	q.client = "web";
+	q.protocol = "http";
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_string_equal(rows.v[0].client, "web");
+	assert_int_equal(rows.v[0].requests, 48);
+	assert_int_equal(rows.v[0].failures, 4);
+	fm_route_rows_free(&rows);
+	q.client = NULL;
+	q.protocol = "redis";
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 0);
+	fm_route_rows_free(&rows);
+	q.protocol = NULL;
+	q.service = "db";
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 1);
+	assert_string_equal(rows.v[0].route, "SELECT");
+	fm_route_rows_free(&rows);
+}
+
+static void test_routes_json(void **state)
+{
+	struct store_fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 20 };
+	struct fm_route_rows rows;
+	json_t *json, *row, *lat;
+
+	put_routes(f->s);
+	q.service = "api";
+	q.protocol = "http";
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), 0);
+	json = fm_route_rows_to_json(&rows);
+	assert_non_null(json);
+	assert_int_equal(json_array_size(json), 1);
+	row = json_array_get(json, 0);
+	assert_int_equal(json_object_size(row), 12);
+	assert_true(json_is_null(json_object_get(row, "client")));
+	assert_string_equal(json_string_value(json_object_get(row, "server")),
+			    "api");
+	assert_string_equal(json_string_value(json_object_get(row,
+							      "protocol")),
+			    "http");
+	assert_string_equal(json_string_value(json_object_get(row, "method")),
+			    "GET");
+	assert_string_equal(json_string_value(json_object_get(row, "route")),
+			    "/users/{id}");
+	assert_int_equal(json_integer_value(json_object_get(row, "requests")),
+			 60);
+	assert_true(json_real_value(json_object_get(row, "rps")) == 3.0);
+	assert_true(json_real_value(json_object_get(row, "success_rate")) ==
+		    0.733333);
+	assert_true(json_is_true(json_object_get(row, "estimated")));
+	assert_true(json_real_value(json_object_get(row, "sample_rate")) ==
+		    0.25);
+	lat = json_object_get(row, "latency_ms");
+	assert_true(json_real_value(json_object_get(lat, "p50")) ==
+		    fm_hist_quantile(&rows.v[0].latency, 0.5) / 1000.0);
+	assert_true(json_real_value(json_object_get(lat, "p99")) ==
+		    fm_hist_quantile(&rows.v[0].latency, 0.99) / 1000.0);
+	assert_true(json_real_value(json_object_get(lat, "p50")) > 3.9 &&
+		    json_real_value(json_object_get(lat, "p50")) < 4.1);
+	assert_int_equal(json_integer_value(json_object_get(row, "window_s")),
+			 20);
+	json_decref(json);
+	fm_route_rows_free(&rows);
+
+	/* no requests: rates unknown; an empty period: no rate */
+	memset(&rows, 0, sizeof(rows));
+	rows.v = calloc(1, sizeof(*rows.v));
+	assert_non_null(rows.v);
+	rows.len = 1;
+	snprintf(rows.v[0].client, sizeof(rows.v[0].client), "web");
+	rows.v[0].sample_rate = 1;
+	json = fm_route_rows_to_json(&rows);
+	row = json_array_get(json, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "client")),
+			    "web");
+	assert_true(json_is_null(json_object_get(row, "rps")));
+	assert_true(json_is_null(json_object_get(row, "success_rate")));
+	assert_true(json_is_false(json_object_get(row, "estimated")));
+	assert_true(json_is_null(json_object_get(json_object_get(row,
+				"latency_ms"), "p50")));
+	json_decref(json);
+	fm_route_rows_free(&rows);
+}
+
+/* Edges and services carry the L7 figures of their windows. */
+static void test_l7_in_stat_and_edges(void **state)
+{
+	struct store_fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 10 };
+	struct fm_metrics_rows rows;
+	struct fm_window_row w;
+	json_t *json, *row;
+
+	window(&w, FM_RES_FINE, T0, "web", "api", 1);
+	w.l7 = true;
+	w.requests = 40;
+	w.failures = 10;
+	w.sample_rate = 0.5;
+	put_window_ok(f->s, &w);
+	put_simple(f->s, FM_RES_FINE, T0, "mobile", "api", 1);
+	assert_int_equal(fm_query_stat(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 3);
+	assert_string_equal(rows.v[0].server, "api");
+	assert_true(rows.v[0].l7);
+	assert_int_equal(rows.v[0].requests, 40);
+	json = fm_stat_rows_to_json(&rows);
+	row = json_array_get(json, 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "requests")),
+			 40);
+	assert_true(json_real_value(json_object_get(row, "rps")) == 4.0);
+	assert_true(json_real_value(json_object_get(row, "success_rate")) ==
+		    0.75);
+	assert_true(json_is_true(json_object_get(row, "estimated")));
+	json_decref(json);
+	fm_metrics_rows_free(&rows);
+
+	assert_int_equal(fm_query_edges(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 2);
+	/* mobile -> api had no L7 data: unknown, not zero */
+	assert_false(rows.v[0].l7);
+	assert_true(fm_metrics_success_rate(&rows.v[0]) < 0);
+	assert_true(rows.v[1].l7);
+	assert_true(fm_metrics_success_rate(&rows.v[1]) == 0.75);
+	fm_metrics_rows_free(&rows);
+}
+
+static void test_routes_malformed(void **state)
+{
+	struct store_fixture *f = *state;
+	struct fm_query q = { .from_s = T0, .to_s = T0 + 20 };
+	struct fm_route_rows rows;
+
+	put_routes(f->s);
+	raw_exec(f->s, "UPDATE routes SET latency = x'0102'"
+		 " WHERE server = 'db'");
+	assert_int_not_equal(fm_query_routes(f->s, &q, &rows), 0);
+	assert_null(rows.v);
+	raw_exec(f->s, "UPDATE routes SET latency = NULL, requests = -1"
+		 " WHERE server = 'db'");
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), -EBADMSG);
+	assert_non_null(strstr(fm_store_errmsg(f->s), "malformed route"));
+	raw_exec(f->s, "UPDATE routes SET requests = 1, sample_rate = 0"
+		 " WHERE server = 'db'");
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), -EBADMSG);
+	raw_exec(f->s, "UPDATE routes SET sample_rate = 1,"
+		 " route = printf('%200s', 'x') WHERE server = 'db'");
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), -EBADMSG);
+	raw_exec(f->s, "UPDATE routes SET route = 'SELECT', protocol = ''"
+		 " WHERE server = 'db'");
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), -EBADMSG);
+	raw_exec(f->s, "UPDATE routes SET protocol = x'07' WHERE server = 'db'");
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), -EBADMSG);
+	raw_exec(f->s, "UPDATE routes SET protocol = 'postgresql'"
+		 " WHERE server = 'db'");
+	assert_int_equal(fm_query_routes(f->s, &q, &rows), 0);
+	assert_int_equal(rows.len, 3);
+	fm_route_rows_free(&rows);
+}
+
+/* Each test on a store of its own. */
+#define STORE_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_resolution, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_stat_and_edges, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		STORE_TEST(test_resolution),
+		STORE_TEST(test_stat_and_edges),
+		STORE_TEST(test_filters),
 		cmocka_unit_test(test_rates),
-		cmocka_unit_test_setup_teardown(test_percentiles, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup,
-						teardown),
+		STORE_TEST(test_percentiles),
+		STORE_TEST(test_json),
+		STORE_TEST(test_flows),
+		STORE_TEST(test_malformed),
+		STORE_TEST(test_routes),
+		STORE_TEST(test_routes_json),
+		STORE_TEST(test_l7_in_stat_and_edges),
+		STORE_TEST(test_routes_malformed),
 	};
 
 	return cmocka_run_group_tests_name("query", tests, NULL, NULL);

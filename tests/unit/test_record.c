@@ -73,7 +73,9 @@ static void test_record_layout(void **state)
 	assert_int_equal(offsetof(struct flowmesh_record, netns), 96);
 	assert_int_equal(offsetof(struct flowmesh_record, type), 104);
 	assert_int_equal(offsetof(struct flowmesh_record, value_us), 108);
-	assert_int_equal(offsetof(struct flowmesh_record, reserved), 152);
+	assert_int_equal(offsetof(struct flowmesh_record, l7_proto), 152);
+	assert_int_equal(offsetof(struct flowmesh_record, sampled), 154);
+	assert_int_equal(offsetof(struct flowmesh_record, reserved), 156);
 }
 
 static void test_record_decode(void **state)
@@ -161,7 +163,8 @@ static void test_record_unknown_type(void **state)
 	assert_memory_equal(&s.v[1], &recs[3], REC_SIZE);
 	/* and future fields in the reserved words change nothing */
 	samples(recs, 4);
-	recs[0].reserved[0] = 0xdeadbeef;
+	recs[0].reserved8 = 0xa5;
+	recs[0].reserved = 0xdeadbeef;
 	s.n = 0;
 	assert_int_equal(decode_exact(recs, sizeof(recs), &s, &count), 0);
 	assert_int_equal(s.n, 4);
@@ -258,7 +261,7 @@ static void test_record_json_names(void **state)
 		"rtt_samples", "rtt_min_us", "rtt_max_us", "rtt_avg_us",
 		"rtt_handshake_client_us", "rtt_handshake_server_us",
 		"response_count", "response_avg_us", "response_max_us",
-		"retransmits", "resets", "zero_windows",
+		"retransmits", "resets", "zero_windows", "protocol",
 	};
 	struct flowmesh_record r;
 	json_t *obj;

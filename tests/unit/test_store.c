@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The SQLite store: schema versions, WAL, merging windows, rollups,
- * expiry, flow state, and stored data that is not what it should be.
+ * The SQLite store: schema versions and the upgrade from version 1, WAL,
+ * merging windows and routes, rollups, expiry, flow state, and stored data that is not what it should be.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,71 +17,38 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include "lib/store.h"
+#include "store_fixture.h"
 
 #define T0	1699999200ULL	/* a multiple of 10, 60 and 3600 s */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct fm_store *s;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	strcpy(f->dir, "/tmp/fm-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/flowmesh.db", f->dir);
-	*state = f;
-	return 0;
+	return store_fixture_setup(state, "store");
 }
 
-static int teardown(void **state)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	struct fixture *f = *state;
-	char p[160];
-	size_t i;
-
-	fm_store_close(f->s);
-	for (i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct fm_store *open_store(struct fixture *f, enum fm_store_mode mode)
+static struct fm_store *open_store(struct store_fixture *f, enum fm_store_mode mode)
 {
 	struct fm_store *s;
 	char err[FM_STORE_ERR_MAX] = "";
 	int ret;
 
-	ret = fm_store_open(&s, f->path, mode, err, sizeof(err));
+	ret = fm_store_open(&s, f->d.path, mode, err, sizeof(err));
 	if (ret)
 		fail_msg("open: %d %s", ret, err);
 	return s;
 }
 
-static void open_writer(struct fixture *f)
+static void open_writer(struct store_fixture *f)
 {
 	f->s = open_store(f, FM_STORE_WRITE);
 }
 
 /* A raw connection, for looking behind the store's back. */
-static sqlite3 *raw_open(struct fixture *f)
+static sqlite3 *raw_open(struct store_fixture *f)
 {
 	sqlite3 *db;
 
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->d.path, &db), SQLITE_OK);
 	return db;
 }
 
@@ -172,38 +139,9 @@ static void window(struct fm_window_row *w, uint32_t res, uint64_t start,
 	w->exchanges = 3 * n;
 }
 
-static void put(struct fm_store *s, struct fm_window_row *w)
-{
-	int err = fm_store_put_window(s, w);
-
-	if (err)
-		fail_msg("put_window: %d %s", err, fm_store_errmsg(s));
-	fm_hist_free(&w->latency);
-	fm_hist_free(&w->rtt);
-}
-
-static void assert_hist_equal(const struct fm_hist *a, const struct fm_hist *b)
-{
-	static const double qs[] = { 0.01, 0.5, 0.9, 0.95, 0.99, 1 };
-	size_t i;
-
-	assert_int_equal(a->count, b->count);
-	assert_int_equal(a->sum, b->sum);
-	assert_int_equal(a->min, b->min);
-	assert_int_equal(a->max, b->max);
-	assert_int_equal(a->len, b->len);
-	for (i = 0; i < a->len; i++) {
-		assert_int_equal(a->b[i].index, b->b[i].index);
-		assert_int_equal(a->b[i].count, b->b[i].count);
-	}
-	for (i = 0; i < sizeof(qs) / sizeof(*qs); i++)
-		assert_int_equal(fm_hist_quantile(a, qs[i]),
-				 fm_hist_quantile(b, qs[i]));
-}
-
 static void test_create(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char mode[16];
 	void *db;
 
@@ -224,13 +162,13 @@ static void test_create(void **state)
 
 static void test_reopen_keeps_data(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_window_row w;
 	struct fm_store *r;
 
 	open_writer(f);
 	window(&w, FM_RES_FINE, T0, "web", "db", 5);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	fm_store_close(f->s);
 	f->s = NULL;
 
@@ -250,21 +188,21 @@ static void test_reopen_keeps_data(void **state)
 
 static void test_read_missing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[FM_STORE_ERR_MAX] = "";
 	struct fm_store *s = (void *)1;
 
-	assert_int_equal(fm_store_open(&s, f->path, FM_STORE_READ, err,
+	assert_int_equal(fm_store_open(&s, f->d.path, FM_STORE_READ, err,
 				       sizeof(err)), -ENOENT);
 	assert_null(s);
-	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, f->d.path));
 	/* and nothing was created */
-	assert_int_equal(access(f->path, F_OK), -1);
+	assert_int_equal(access(f->d.path, F_OK), -1);
 }
 
 static void test_newer_schema_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[FM_STORE_ERR_MAX], want[64];
 	struct fm_store *s;
 	sqlite3 *db;
@@ -279,18 +217,18 @@ static void test_newer_schema_refused(void **state)
 	snprintf(want, sizeof(want),
 		 "database schema 99 is newer than this flowmesh (%d)",
 		 FM_STORE_SCHEMA_VERSION);
-	assert_int_equal(fm_store_open(&s, f->path, FM_STORE_READ, err,
+	assert_int_equal(fm_store_open(&s, f->d.path, FM_STORE_READ, err,
 				       sizeof(err)), -EPROTONOSUPPORT);
 	assert_non_null(strstr(err, want));
-	assert_int_equal(fm_store_open(&s, f->path, FM_STORE_WRITE, err,
+	assert_int_equal(fm_store_open(&s, f->d.path, FM_STORE_WRITE, err,
 				       sizeof(err)), -EPROTONOSUPPORT);
 	assert_non_null(strstr(err, want));
-	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, f->d.path));
 }
 
 static void test_older_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[FM_STORE_ERR_MAX];
 	struct fm_store *s;
 	sqlite3 *db;
@@ -300,7 +238,7 @@ static void test_older_schema(void **state)
 	raw_exec(db, "CREATE TABLE unrelated (x)");
 	sqlite3_close(db);
 
-	assert_int_equal(fm_store_open(&s, f->path, FM_STORE_READ, err,
+	assert_int_equal(fm_store_open(&s, f->d.path, FM_STORE_READ, err,
 				       sizeof(err)), -EPROTONOSUPPORT);
 	assert_non_null(strstr(err, "database schema 0 is older"));
 
@@ -315,8 +253,8 @@ static void test_older_schema(void **state)
 
 static void test_migrate_empty_file(void **state)
 {
-	struct fixture *f = *state;
-	FILE *fp = fopen(f->path, "w");
+	struct store_fixture *f = *state;
+	FILE *fp = fopen(f->d.path, "w");
 
 	assert_non_null(fp);
 	fclose(fp);
@@ -329,27 +267,27 @@ static void test_migrate_empty_file(void **state)
 
 static void test_not_a_database(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	char err[FM_STORE_ERR_MAX];
 	struct fm_store *s;
-	FILE *fp = fopen(f->path, "w");
+	FILE *fp = fopen(f->d.path, "w");
 	int i;
 
 	assert_non_null(fp);
 	for (i = 0; i < 512; i++)
 		fputs("not sqlite ", fp);
 	fclose(fp);
-	assert_int_equal(fm_store_open(&s, f->path, FM_STORE_READ, err,
+	assert_int_equal(fm_store_open(&s, f->d.path, FM_STORE_READ, err,
 				       sizeof(err)), -EBADMSG);
-	assert_non_null(strstr(err, f->path));
-	assert_int_equal(fm_store_open(&s, f->path, FM_STORE_WRITE, err,
+	assert_non_null(strstr(err, f->d.path));
+	assert_int_equal(fm_store_open(&s, f->d.path, FM_STORE_WRITE, err,
 				       sizeof(err)), -EBADMSG);
-	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, f->d.path));
 }
 
 static void test_put_window_merges(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_hist want_lat = FM_HIST_INIT, want_rtt = FM_HIST_INIT;
 	struct fm_hist got = FM_HIST_INIT;
 	struct fm_window_row w;
@@ -367,7 +305,7 @@ static void test_put_window_merges(void **state)
 	}
 	assert_int_equal(fm_hist_merge(&want_lat, &w.latency), 0);
 	assert_int_equal(fm_hist_merge(&want_rtt, &w.rtt), 0);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	assert_int_equal(sql_int(db, "SELECT requests FROM windows"), -1);
 	assert_int_equal(sql_int(db, "SELECT failures FROM windows"), -1);
 	assert_int_equal(sql_int(db, "SELECT sample_rate FROM windows"), -1);
@@ -380,7 +318,7 @@ static void test_put_window_merges(void **state)
 	for (v = 1; v < 5000; v += 13)
 		assert_int_equal(fm_hist_add(&w.latency, v, 3), 0);
 	assert_int_equal(fm_hist_merge(&want_lat, &w.latency), 0);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 
 	window(&w, FM_RES_FINE, T0, "web", "db", 4);
 	w.l7 = true;
@@ -389,11 +327,11 @@ static void test_put_window_merges(void **state)
 	w.sample_rate = 0.25;
 	assert_int_equal(fm_hist_add(&w.rtt, 123456, 1), 0);
 	assert_int_equal(fm_hist_merge(&want_rtt, &w.rtt), 0);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 
 	/* a window without L7 leaves the L7 figures alone */
 	window(&w, FM_RES_FINE, T0, "web", "db", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 
 	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM windows"), 1);
 	assert_int_equal(sql_int(db, "SELECT opened FROM windows"), 10);
@@ -415,9 +353,9 @@ static void test_put_window_merges(void **state)
 
 	/* another edge, another resolution: rows of their own */
 	window(&w, FM_RES_FINE, T0, "db", "web", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_MINUTE, T0, "web", "db", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM windows"), 3);
 	assert_int_equal(sql_int(db, "SELECT latency IS NULL FROM windows"
 				 " WHERE res = 60"), 1);
@@ -478,10 +416,10 @@ static void put_fine_rows(struct fm_store *s, uint64_t from, uint64_t to)
 		w.failures = t % 2;
 		w.sample_rate = t == HOUR_B ? 0.5 : 1;
 		assert_int_equal(fm_hist_add(&w.latency, t % 1000 + 1, 1), 0);
-		put(s, &w);
+		put_window_ok(s, &w);
 		window(&w, FM_RES_FINE, t, "api", "db", 1);
 		assert_int_equal(fm_hist_add(&w.rtt, 50, 1), 0);
-		put(s, &w);
+		put_window_ok(s, &w);
 	}
 }
 
@@ -516,7 +454,7 @@ static void expect_minute(void *db, uint64_t m)
 
 static void test_rollup(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_hist h = FM_HIST_INIT;
 	char *before, *after;
 	void *db;
@@ -605,7 +543,7 @@ static void test_rollup(void **state)
 
 static void test_rollup_empty(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_window_row w;
 	void *db;
 
@@ -617,9 +555,9 @@ static void test_rollup_empty(void **state)
 
 	/* minute windows as the finest: straight to hours */
 	window(&w, FM_RES_MINUTE, T0 + 60, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_MINUTE, T0 + 3540, "a", "b", 2);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	assert_int_equal(fm_store_rollup(f->s, FM_RES_MINUTE, T0 + 3600), 0);
 	assert_int_equal(sql_int(db, "SELECT opened FROM windows"
 				 " WHERE res = 3600"), 3);
@@ -627,7 +565,7 @@ static void test_rollup_empty(void **state)
 
 static void test_expire(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	const struct fm_retention r = {
 		.fine_s = 100, .minute_s = 1000, .hour_s = 10000,
 		.flows_s = 50,
@@ -641,17 +579,17 @@ static void test_expire(void **state)
 	open_writer(f);
 	db = fm_store_db(f->s);
 	window(&w, FM_RES_FINE, now - 110, "a", "b", 1);	/* old */
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_FINE, now - 100, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_MINUTE, now - 1020, "a", "b", 1);	/* old */
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_MINUTE, now - 960, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_HOUR, T0, "a", "b", 1);		/* old */
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	window(&w, FM_RES_HOUR, T0 + 10800, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	fr.rec.family = AF_INET;
 	fr.rec.proto = IPPROTO_TCP;
 	fr.rec.time_ns = (now - 51) * 1000000000ULL;		/* old */
@@ -719,7 +657,7 @@ static void live(struct fm_live_flow *lf, uint64_t id)
 
 static void test_live_flows(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_live_flow a, b, got[4];
 	void *db;
 
@@ -771,7 +709,7 @@ static void test_live_flows(void **state)
 
 static void test_put_flow(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_flow_row fr = { 0 };
 	struct flowmesh_record *r = &fr.rec;
 	sqlite3_stmt *st;
@@ -845,7 +783,7 @@ static void test_put_flow(void **state)
 
 static void test_hist_merge_sql(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_hist a = FM_HIST_INIT, got = FM_HIST_INIT;
 	struct fm_window_row w;
 	sqlite3_stmt *st;
@@ -879,7 +817,7 @@ static void test_hist_merge_sql(void **state)
 	window(&w, FM_RES_FINE, T0, "a", "b", 1);
 	assert_int_equal(fm_hist_add(&w.latency, 100, 1), 0);
 	assert_int_equal(fm_hist_merge(&a, &w.latency), 0);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	raw_exec(db, "UPDATE windows SET rtt = x'01'");
 	window(&w, FM_RES_FINE, T0, "a", "b", 1);
 	assert_int_equal(fm_hist_add(&w.rtt, 100, 1), 0);
@@ -888,7 +826,7 @@ static void test_hist_merge_sql(void **state)
 	fm_hist_free(&w.rtt);
 	/* and a rollup of it fails the same way, changing nothing */
 	window(&w, FM_RES_FINE, T0 + 10, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	assert_int_not_equal(fm_store_rollup(f->s, FM_RES_FINE, T0 + 60), 0);
 	assert_non_null(strstr(fm_store_errmsg(f->s), "malformed histogram"));
 	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM windows"
@@ -906,18 +844,18 @@ static void test_hist_merge_sql(void **state)
 
 static void test_reader_during_write(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct fm_window_row w;
 	struct fm_store *r;
 
 	open_writer(f);
 	window(&w, FM_RES_FINE, T0, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	r = open_store(f, FM_STORE_READ);
 
 	assert_int_equal(fm_store_begin(f->s), 0);
 	window(&w, FM_RES_FINE, T0 + 10, "a", "b", 1);
-	put(f->s, &w);
+	put_window_ok(f->s, &w);
 	/* the reader sees what was committed, and is not kept waiting */
 	assert_int_equal(sql_int(fm_store_db(r),
 				 "SELECT COUNT(*) FROM windows"), 1);
@@ -928,35 +866,290 @@ static void test_reader_during_write(void **state)
 	fm_store_close(r);
 }
 
+/*
+ * Schema 1 as flowmesh wrote it before routes existed, kept verbatim:
+ * databases of that version are upgraded from exactly this.
+ */
+static const char schema_v1[] =
+	"CREATE TABLE windows ("
+	" res INTEGER NOT NULL,"
+	" start INTEGER NOT NULL,"
+	" client TEXT NOT NULL,"
+	" server TEXT NOT NULL,"
+	" opened INTEGER NOT NULL,"
+	" closed INTEGER NOT NULL,"
+	" tx_bytes INTEGER NOT NULL,"
+	" rx_bytes INTEGER NOT NULL,"
+	" tx_packets INTEGER NOT NULL,"
+	" rx_packets INTEGER NOT NULL,"
+	" retransmits INTEGER NOT NULL,"
+	" exchanges INTEGER NOT NULL,"
+	" requests INTEGER,"
+	" failures INTEGER,"
+	" sample_rate REAL,"
+	" latency BLOB,"
+	" rtt BLOB,"
+	" PRIMARY KEY (res, start, client, server)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE flows ("
+	" flow_id INTEGER NOT NULL,"
+	" netns INTEGER NOT NULL,"
+	" family INTEGER NOT NULL,"
+	" proto INTEGER NOT NULL,"
+	" client BLOB NOT NULL,"
+	" client_port INTEGER NOT NULL,"
+	" server BLOB NOT NULL,"
+	" server_port INTEGER NOT NULL,"
+	" client_service TEXT NOT NULL,"
+	" server_service TEXT NOT NULL,"
+	" opened_ns INTEGER NOT NULL,"
+	" closed_ns INTEGER NOT NULL,"
+	" tx_bytes INTEGER NOT NULL,"
+	" tx_packets INTEGER NOT NULL,"
+	" rx_bytes INTEGER NOT NULL,"
+	" rx_packets INTEGER NOT NULL,"
+	" state INTEGER NOT NULL,"
+	" rtt_samples INTEGER NOT NULL,"
+	" rtt_min_us INTEGER NOT NULL,"
+	" rtt_max_us INTEGER NOT NULL,"
+	" rtt_sum_us INTEGER NOT NULL,"
+	" rtt_hs_client_us INTEGER NOT NULL,"
+	" rtt_hs_server_us INTEGER NOT NULL,"
+	" response_count INTEGER NOT NULL,"
+	" response_sum_us INTEGER NOT NULL,"
+	" response_max_us INTEGER NOT NULL,"
+	" retransmits INTEGER NOT NULL,"
+	" resets INTEGER NOT NULL,"
+	" zero_windows INTEGER NOT NULL"
+	");"
+	"CREATE INDEX flows_closed ON flows (closed_ns);"
+	"CREATE TABLE live_flows ("
+	" flow_id INTEGER PRIMARY KEY,"
+	" netns INTEGER NOT NULL,"
+	" family INTEGER NOT NULL,"
+	" proto INTEGER NOT NULL,"
+	" client_port INTEGER NOT NULL,"
+	" server_port INTEGER NOT NULL,"
+	" client BLOB NOT NULL,"
+	" server BLOB NOT NULL,"
+	" opened_ns INTEGER NOT NULL,"
+	" client_service TEXT NOT NULL,"
+	" server_service TEXT NOT NULL,"
+	" tx_bytes INTEGER NOT NULL,"
+	" tx_packets INTEGER NOT NULL,"
+	" rx_bytes INTEGER NOT NULL,"
+	" rx_packets INTEGER NOT NULL,"
+	" retransmits INTEGER NOT NULL,"
+	" response_count INTEGER NOT NULL"
+	");"
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY,"
+	" value INTEGER NOT NULL"
+	") WITHOUT ROWID;";
+
+static void route(struct fm_route_row *r, uint32_t res, uint64_t start,
+		  const char *server, const char *route_name, uint64_t n)
+{
+	memset(r, 0, sizeof(*r));
+	r->res_s = res;
+	r->start_s = start;
+	snprintf(r->client, sizeof(r->client), "web");
+	snprintf(r->server, sizeof(r->server), "%s", server);
+	snprintf(r->protocol, sizeof(r->protocol), "http");
+	snprintf(r->method, sizeof(r->method), "GET");
+	snprintf(r->route, sizeof(r->route), "%s", route_name);
+	r->requests = 4 * n;
+	r->failures = n;
+	r->sample_rate = 1;
+	assert_int_equal(fm_hist_add(&r->latency, 100 * n, n), 0);
+}
+
+static void put_route_ok(struct fm_store *s, struct fm_route_row *r)
+{
+	int err = fm_store_put_route(s, r);
+
+	if (err)
+		fail_msg("put_route: %d %s", err, fm_store_errmsg(s));
+	fm_hist_free(&r->latency);
+}
+
+static void test_migrate_v1(void **state)
+{
+	struct store_fixture *f = *state;
+	struct fm_route_row r;
+	sqlite3 *db;
+	void *sdb;
+
+	db = raw_open(f);
+	raw_exec(db, schema_v1);
+	raw_exec(db, "PRAGMA user_version = 1");
+	raw_exec(db, "INSERT INTO windows (res, start, client, server, opened,"
+		 " closed, tx_bytes, rx_bytes, tx_packets, rx_packets,"
+		 " retransmits, exchanges) VALUES (10, 1700000000, 'web', 'db',"
+		 " 3, 1, 100, 200, 1, 2, 0, 5)");
+	raw_exec(db, "INSERT INTO meta (key, value) VALUES"
+		 " ('rollup_60_next', 1700000040)");
+	sqlite3_close(db);
+
+	open_writer(f);
+	sdb = fm_store_db(f->s);
+	assert_int_equal(fm_store_schema_version(f->s), 2);
+	assert_int_equal(sql_int(sdb, "PRAGMA user_version"), 2);
+	/* what version 1 held is still there */
+	assert_int_equal(sql_int(sdb, "SELECT opened FROM windows"), 3);
+	assert_int_equal(sql_int(sdb, "SELECT value FROM meta"), 1700000040);
+	assert_int_equal(sql_int(sdb, "SELECT COUNT(*) FROM sqlite_master"
+				 " WHERE name = 'routes_server'"), 1);
+	route(&r, FM_RES_FINE, T0, "db", "/x", 1);
+	put_route_ok(f->s, &r);
+	assert_int_equal(sql_int(sdb, "SELECT requests FROM routes"), 4);
+	fm_store_close(f->s);
+	/* opening again migrates nothing */
+	open_writer(f);
+	assert_int_equal(sql_int(fm_store_db(f->s),
+				 "SELECT COUNT(*) FROM routes"), 1);
+}
+
+static void test_put_route_merges(void **state)
+{
+	struct store_fixture *f = *state;
+	struct fm_hist h = FM_HIST_INIT;
+	struct fm_route_row r;
+	sqlite3_stmt *st;
+	void *db;
+
+	open_writer(f);
+	db = fm_store_db(f->s);
+	route(&r, FM_RES_FINE, T0, "api", "/users/{id}", 1);
+	put_route_ok(f->s, &r);
+	route(&r, FM_RES_FINE, T0, "api", "/users/{id}", 2);
+	r.sample_rate = 0.25;
+	put_route_ok(f->s, &r);
+	route(&r, FM_RES_FINE, T0, "api", "/users/{id}", 3);
+	r.sample_rate = 0.5;
+	put_route_ok(f->s, &r);
+	/* another method is another route */
+	route(&r, FM_RES_FINE, T0, "api", "/users/{id}", 1);
+	snprintf(r.method, sizeof(r.method), "POST");
+	put_route_ok(f->s, &r);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM routes"), 2);
+	assert_int_equal(sql_int(db, "SELECT requests FROM routes"
+				 " WHERE method = 'GET'"), 24);
+	assert_int_equal(sql_int(db, "SELECT failures FROM routes"
+				 " WHERE method = 'GET'"), 6);
+	assert_int_equal(sql_int(db, "SELECT sample_rate = 0.25 FROM routes"
+				 " WHERE method = 'GET'"), 1);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT latency FROM routes"
+					    " WHERE method = 'GET'", -1, &st,
+					    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(fm_hist_decode(&h, sqlite3_column_blob(st, 0),
+					(size_t)sqlite3_column_bytes(st, 0)),
+			 0);
+	sqlite3_finalize(st);
+	assert_int_equal(h.count, 1 + 2 + 3);
+	assert_int_equal(h.max, 300);
+	fm_hist_free(&h);
+
+	/* rows the store cannot hold are refused, and nothing is written */
+	route(&r, FM_RES_FINE, T0, "api", "/bad", 1);
+	r.res_s = 0;
+	assert_int_equal(fm_store_put_route(f->s, &r), -EINVAL);
+	r.res_s = FM_RES_FINE;
+	memset(r.route, 'x', sizeof(r.route));
+	assert_int_equal(fm_store_put_route(f->s, &r), -EINVAL);
+	snprintf(r.route, sizeof(r.route), "/bad");
+	r.protocol[0] = '\0';
+	assert_int_equal(fm_store_put_route(f->s, &r), -EINVAL);
+	snprintf(r.protocol, sizeof(r.protocol), "http");
+	r.sample_rate = 0;
+	assert_int_equal(fm_store_put_route(f->s, &r), -EINVAL);
+	assert_non_null(strstr(fm_store_errmsg(f->s), "invalid route row"));
+	fm_hist_free(&r.latency);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM routes"), 2);
+}
+
+static void test_route_rollup_and_expiry(void **state)
+{
+	struct store_fixture *f = *state;
+	const struct fm_retention keep = {
+		.fine_s = 3600, .minute_s = 7200, .hour_s = 100000,
+	};
+	struct fm_window_row w;
+	struct fm_route_row r;
+	uint64_t t;
+	void *db;
+
+	open_writer(f);
+	db = fm_store_db(f->s);
+	/* an hour and a minute of fine windows, with their routes */
+	for (t = HOUR_B; t < HOUR_B + 3660; t += FM_RES_FINE) {
+		window(&w, FM_RES_FINE, t, "web", "api", 1);
+		put_window_ok(f->s, &w);
+		route(&r, FM_RES_FINE, t, "api", "/a", 1);
+		r.sample_rate = t == HOUR_B + 20 ? 0.5 : 1;
+		put_route_ok(f->s, &r);
+	}
+	assert_int_equal(fm_store_rollup(f->s, FM_RES_FINE, HOUR_B + 3660), 0);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM routes"
+				 " WHERE res = 60"), 61);
+	assert_int_equal(sql_intf(db, "SELECT requests FROM routes WHERE"
+				  " res = 60 AND start = %llu",
+				  (unsigned long long)HOUR_B), 24);
+	assert_int_equal(sql_intf(db, "SELECT sample_rate = 0.5 FROM routes"
+				  " WHERE res = 60 AND start = %llu",
+				  (unsigned long long)HOUR_B), 1);
+	assert_int_equal(sql_int(db, "SELECT requests FROM routes"
+				 " WHERE res = 3600"), 360 * 4);
+	assert_int_equal(sql_int(db, "SELECT failures FROM routes"
+				 " WHERE res = 3600"), 360);
+	assert_int_equal(sql_int(db, "SELECT sample_rate = 0.5 FROM routes"
+				 " WHERE res = 3600"), 1);
+	/* again: nothing changes */
+	assert_int_equal(fm_store_rollup(f->s, FM_RES_FINE, HOUR_B + 3660), 0);
+	assert_int_equal(sql_int(db, "SELECT requests FROM routes"
+				 " WHERE res = 3600"), 360 * 4);
+
+	/* routes expire with the windows of their resolution */
+	assert_int_equal(fm_store_expire(f->s, &keep, HOUR_B + 7200), 0);
+	assert_int_equal(sql_int(db, "SELECT MIN(start) FROM routes"
+				 " WHERE res = 10"), HOUR_B + 3600);
+	assert_int_equal(sql_int(db, "SELECT MIN(start) FROM windows"
+				 " WHERE res = 10"), HOUR_B + 3600);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM routes"
+				 " WHERE res = 60"), 61);
+	assert_int_equal(fm_store_expire(f->s, &keep, HOUR_B + 10800), 0);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM routes"
+				 " WHERE res = 60"), 1);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM routes"
+				 " WHERE res = 3600"), 1);
+}
+
+/* Each test on a store of its own. */
+#define STORE_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, setup, store_fixture_teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reopen_keeps_data, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_read_missing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_older_schema, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_empty_file, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_put_window_merges, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rollup_empty, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_flows, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_put_flow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hist_merge_sql, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_reader_during_write, setup,
-						teardown),
+		STORE_TEST(test_create),
+		STORE_TEST(test_reopen_keeps_data),
+		STORE_TEST(test_read_missing),
+		STORE_TEST(test_newer_schema_refused),
+		STORE_TEST(test_older_schema),
+		STORE_TEST(test_migrate_empty_file),
+		STORE_TEST(test_not_a_database),
+		STORE_TEST(test_put_window_merges),
+		STORE_TEST(test_rollup),
+		STORE_TEST(test_rollup_empty),
+		STORE_TEST(test_expire),
+		STORE_TEST(test_live_flows),
+		STORE_TEST(test_put_flow),
+		STORE_TEST(test_hist_merge_sql),
+		STORE_TEST(test_reader_during_write),
+		STORE_TEST(test_migrate_v1),
+		STORE_TEST(test_put_route_merges),
+		STORE_TEST(test_route_rollup_and_expiry),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

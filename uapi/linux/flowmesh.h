@@ -50,6 +50,11 @@
  *                                         RTT from TCP timestamp echoes
  *       FLOWMESH_FLOW_A_RESPONSE     nested flowmesh_latency_attr: service
  *                                         response time
+ *       FLOWMESH_FLOW_A_L7_PROTO     u8   FLOWMESH_L7_*, as last labelled
+ *                                         (FLOWMESH_CMD_SET_LABEL); 0 until
+ *       FLOWMESH_FLOW_A_SAMPLED      u8   FLOWMESH_SAMPLED_* bits: why the
+ *                                         flow's payload is handed to the
+ *                                         agent (see "L7 sampling")
  *   TCP-only attributes are absent on UDP flows.  A dump never lists a flow
  *   twice and lists every flow that existed for its whole duration.
  *
@@ -81,12 +86,18 @@
  *       FLOWMESH_STATS_A_RECORDS_DRAINED   u64  records read by userspace
  *       FLOWMESH_STATS_A_RECORDS_DROPPED   u64  records lost to a full ring
  *       FLOWMESH_STATS_A_RECORDS_QUEUED    u64  records waiting in rings
+ *       FLOWMESH_STATS_A_PACKETS_QUEUED    u64  packets handed to the agent
+ *                                               (NFQUEUE verdicts given,
+ *                                               listener or not)
+ *       FLOWMESH_STATS_A_LABELS_SET        u64  FLOWMESH_CMD_SET_LABEL
+ *                                               requests that found a flow
  *       FLOWMESH_STATS_A_CPU  nested, once per possible CPU:
  *           FLOWMESH_CPU_A_ID                u32
  *           FLOWMESH_CPU_A_RECORDS_PRODUCED  u64
  *           FLOWMESH_CPU_A_RECORDS_DRAINED   u64
  *           FLOWMESH_CPU_A_RECORDS_DROPPED   u64
  *           FLOWMESH_CPU_A_PACKETS_SEEN      u64
+ *           FLOWMESH_CPU_A_PACKETS_QUEUED    u64
  *   Always: produced = drained + dropped + queued, per CPU and in total.
  *
  * FLOWMESH_CMD_DRAIN (dump; initial namespace only)
@@ -121,6 +132,57 @@
  *                                                  port 0; empty clears it:
  *                                                  packets from or to these
  *                                                  ports are not tracked
+ *       FLOWMESH_CONFIG_A_DETECT_PACKETS      u32  0 .. 64, default 4: payload
+ *                                                  packets handed over per
+ *                                                  direction of every new
+ *                                                  flow; 0 = no detection
+ *       FLOWMESH_CONFIG_A_INSPECT_ONE_IN      u32  0 .. 65535, default 0 (off):
+ *                                                  1 in this many new flows
+ *                                                  has every payload packet
+ *                                                  handed over
+ *       FLOWMESH_CONFIG_A_QUEUE_NUM           u32  0 .. 65532, default 7000:
+ *                                                  the first of the agent's
+ *                                                  FLOWMESH_QUEUES NFQUEUE
+ *                                                  queue numbers
+ *       FLOWMESH_CONFIG_A_OPAQUE_PORTS        binary, like SKIP_PORTS;
+ *                                                  default 25, 587, 3306,
+ *                                                  4444, 5432, 6379, 9300,
+ *                                                  11211: flows from or to
+ *                                                  these ports are tracked
+ *                                                  but never handed over
+ *
+ * FLOWMESH_CMD_SET_LABEL (do)
+ *   What the agent learned about one flow.  Request:
+ *       FLOWMESH_A_FLOW (nested flowmesh_flow_attr) naming the flow with
+ *           the attributes a dump lists it with: FLOWMESH_FLOW_A_FAMILY,
+ *           _PROTO, _CLIENT_ADDR, _SERVER_ADDR, _CLIENT_PORT and
+ *           _SERVER_PORT (required; client and server may be swapped),
+ *           FLOWMESH_FLOW_A_NETNS (optional: the socket's namespace when
+ *           absent; a socket outside the initial namespace names only its
+ *           own).  Any other flow attribute is refused.
+ *       FLOWMESH_A_LABEL_PROTO  u8   FLOWMESH_L7_*: replaces the flow's
+ *       FLOWMESH_A_LABEL_FLAGS  u32  FLOWMESH_LABEL_* bits, added to the
+ *                                    flow's (they are never cleared)
+ *   At least one of the two.  -ENOENT (with a message) when no such flow
+ *   is tracked.  The label shows in the flow's later records and dumps.
+ *
+ * L7 sampling
+ *   Payload packets (TCP or UDP with a payload of at least one byte) of
+ *   chosen flows get the verdict NF_QUEUE_NR(queue_num + FLOWMESH_QUEUE_*)
+ *   with NF_VERDICT_FLAG_QUEUE_BYPASS: with no program bound to the queue
+ *   in the packet's network namespace they pass untouched.  The queue says
+ *   what the packet alone cannot: its direction (the flow's client is the
+ *   side that opened it) and whether its flow is inspected.  A flow is chosen
+ *   when it is created, not on an opaque port: for detection
+ *   (FLOWMESH_SAMPLED_DETECT) while detect_packets > 0, its first
+ *   detect_packets payload packets each way are handed over, until it is
+ *   labelled FLOWMESH_LABEL_DONE; for inspection (FLOWMESH_SAMPLED_INSPECT)
+ *   1 in inspect_one_in flows, chosen by a hash of the flow's key, has
+ *   every payload packet handed over.  FLOWMESH_LABEL_STOP ends both.
+ *   Setting detect_packets or inspect_one_in to 0 stops that kind at once.
+ *   A packet is accounted before it is handed over, once: a queued packet
+ *   accepted by the agent (NF_ACCEPT, never NF_REPEAT) resumes at the next
+ *   hook.
  *
  * FLOWMESH_CMD_DATA_READY (notification to FLOWMESH_MCGRP_EVENTS, from the
  * kernel only, initial namespace only)
@@ -157,6 +219,36 @@
 #define FLOWMESH_HIST_SHIFT	5
 
 #define FLOWMESH_MAX_PORTS	64
+
+/* Application protocols, as the agent names them in labels. */
+#define FLOWMESH_L7_UNKNOWN	0
+#define FLOWMESH_L7_HTTP	1
+#define FLOWMESH_L7_HTTP2	2
+#define FLOWMESH_L7_GRPC	3
+#define FLOWMESH_L7_TLS		4
+#define FLOWMESH_L7_DNS		5
+#define FLOWMESH_L7_MYSQL	6
+#define FLOWMESH_L7_POSTGRESQL	7
+#define FLOWMESH_L7_REDIS	8
+#define FLOWMESH_L7_MEMCACHE	9
+#define FLOWMESH_L7_SMTP	10
+#define FLOWMESH_L7_MAX		FLOWMESH_L7_SMTP
+
+/* FLOWMESH_A_LABEL_FLAGS bits */
+#define FLOWMESH_LABEL_DONE	(1U << 0)	/* detection finished */
+#define FLOWMESH_LABEL_STOP	(1U << 1)	/* hand nothing more over */
+#define FLOWMESH_LABEL_ALL	(FLOWMESH_LABEL_DONE | FLOWMESH_LABEL_STOP)
+
+/* Offsets from queue_num of the queues sampled packets go to. */
+#define FLOWMESH_QUEUE_DETECT_TO_SERVER		0
+#define FLOWMESH_QUEUE_DETECT_TO_CLIENT		1
+#define FLOWMESH_QUEUE_INSPECT_TO_SERVER	2
+#define FLOWMESH_QUEUE_INSPECT_TO_CLIENT	3
+#define FLOWMESH_QUEUES				4
+
+/* FLOWMESH_FLOW_A_SAMPLED bits */
+#define FLOWMESH_SAMPLED_DETECT		(1U << 0)
+#define FLOWMESH_SAMPLED_INSPECT	(1U << 1)
 
 /* Flow states; UDP flows are OPEN until the server replies. */
 enum flowmesh_state {
@@ -216,7 +308,11 @@ struct flowmesh_record {
 	__u32 retransmits;
 	__u32 resets;
 	__u32 zero_windows;
-	__u32 reserved[2];	/* zero */
+	__u8 l7_proto;		/* FLOWMESH_L7_*, as labelled */
+	__u8 l7_flags;		/* FLOWMESH_LABEL_* */
+	__u8 sampled;		/* FLOWMESH_SAMPLED_* */
+	__u8 reserved8;		/* zero */
+	__u32 reserved;		/* zero */
 };
 
 enum flowmesh_cmd {
@@ -227,6 +323,7 @@ enum flowmesh_cmd {
 	FLOWMESH_CMD_GET_CONFIG,
 	FLOWMESH_CMD_SET_CONFIG,
 	FLOWMESH_CMD_DATA_READY,
+	FLOWMESH_CMD_SET_LABEL,
 	__FLOWMESH_CMD_MAX
 };
 #define FLOWMESH_CMD_MAX (__FLOWMESH_CMD_MAX - 1)
@@ -238,6 +335,8 @@ enum flowmesh_attr {
 	FLOWMESH_A_FILTER,	/* nested flowmesh_filter_attr */
 	FLOWMESH_A_RECORDS,	/* binary: struct flowmesh_record[] */
 	FLOWMESH_A_CONFIG,	/* nested flowmesh_config_attr */
+	FLOWMESH_A_LABEL_PROTO,	/* u8 FLOWMESH_L7_* */
+	FLOWMESH_A_LABEL_FLAGS,	/* u32 FLOWMESH_LABEL_* */
 	__FLOWMESH_A_LAST
 };
 #define FLOWMESH_A_MAX (__FLOWMESH_A_LAST - 1)
@@ -269,6 +368,8 @@ enum flowmesh_flow_attr {
 	FLOWMESH_FLOW_A_RTT_HS_SERVER,
 	FLOWMESH_FLOW_A_RTT,
 	FLOWMESH_FLOW_A_RESPONSE,
+	FLOWMESH_FLOW_A_L7_PROTO,
+	FLOWMESH_FLOW_A_SAMPLED,
 	__FLOWMESH_FLOW_A_LAST
 };
 #define FLOWMESH_FLOW_A_MAX (__FLOWMESH_FLOW_A_LAST - 1)
@@ -314,6 +415,8 @@ enum flowmesh_stats_attr {
 	FLOWMESH_STATS_A_RECORDS_DROPPED,
 	FLOWMESH_STATS_A_RECORDS_QUEUED,
 	FLOWMESH_STATS_A_CPU,
+	FLOWMESH_STATS_A_PACKETS_QUEUED,
+	FLOWMESH_STATS_A_LABELS_SET,
 	__FLOWMESH_STATS_A_LAST
 };
 #define FLOWMESH_STATS_A_MAX (__FLOWMESH_STATS_A_LAST - 1)
@@ -326,6 +429,7 @@ enum flowmesh_cpu_attr {
 	FLOWMESH_CPU_A_RECORDS_DRAINED,
 	FLOWMESH_CPU_A_RECORDS_DROPPED,
 	FLOWMESH_CPU_A_PACKETS_SEEN,
+	FLOWMESH_CPU_A_PACKETS_QUEUED,
 	__FLOWMESH_CPU_A_LAST
 };
 #define FLOWMESH_CPU_A_MAX (__FLOWMESH_CPU_A_LAST - 1)
@@ -342,6 +446,10 @@ enum flowmesh_config_attr {
 	FLOWMESH_CONFIG_A_RING_SIZE,
 	FLOWMESH_CONFIG_A_SAMPLES,
 	FLOWMESH_CONFIG_A_SKIP_PORTS,
+	FLOWMESH_CONFIG_A_DETECT_PACKETS,
+	FLOWMESH_CONFIG_A_INSPECT_ONE_IN,
+	FLOWMESH_CONFIG_A_QUEUE_NUM,
+	FLOWMESH_CONFIG_A_OPAQUE_PORTS,
 	__FLOWMESH_CONFIG_A_LAST
 };
 #define FLOWMESH_CONFIG_A_MAX (__FLOWMESH_CONFIG_A_LAST - 1)

@@ -1,0 +1,163 @@
+#!/bin/bash
+# flowmeshd consuming the module's NFQUEUE queues in two pods: with
+# inspect_one_in = 1 every flow is inspected.  (a) curl to python's
+# http.server, a GET (200) and a DELETE (501): the flows are labelled
+# "http" in both pods' views and the edge has exactly 2 requests with a
+# success rate of 0.5; (b) TLS with SNI is
+# labelled "tls"; (c) a 20 MB transfer survives flowmeshd being killed -9
+# in the middle (fail-open, then the queue bypass): the longest stall is
+# measured and printed.
+. "$(dirname "$0")/lib.sh"
+
+FLOWMESHD_BIN=$E2E_ROOT/build/flowmeshd
+STATE=/var/cache/flowmesh-e2e-l7
+SRV=198.18.2.2
+BIG_MB=20
+
+cleanup() {
+	# (set -e holds in the trap too: nothing here may fail)
+	if [ -n "${DAEMON:-}" ]; then
+		kill -9 "$DAEMON" 2>/dev/null || true
+		wait "$DAEMON" 2>/dev/null || true
+	fi
+	[ -z "${SERVERS:-}" ] || kill $SERVERS 2>/dev/null || true
+	pods_del
+	module_unload
+	rm -rf "$STATE"
+}
+trap cleanup EXIT
+
+rm -rf "$STATE" && mkdir -p "$STATE/www"
+pod_add client server
+pod_veth client eth0 server eth0
+pod_addr client eth0 198.18.2.1/24
+pod_addr server eth0 $SRV/24
+in_pod client ping -c 1 $SRV >/dev/null
+echo hello >"$STATE/www/hello.txt"
+head -c $((BIG_MB << 20)) /dev/urandom >"$STATE/www/big.bin"
+
+cat >"$STATE/flowmeshd.conf" <<-CONF
+	database = $STATE/flowmesh.db
+	socket = $STATE/flowmeshd.sock
+	inventory = none
+	http_listen = off
+	window = 5s
+	grace = 1s
+	flush_interval = 1s
+	inspect_one_in = 1
+CONF
+cli() { flowmesh "$@" --config "$STATE/flowmeshd.conf"; }
+
+module_load
+# the checks look at flows after their connections closed
+flowmesh config set timeout_tcp_closed=600 >/dev/null
+"$FLOWMESHD_BIN" -c "$STATE/flowmeshd.conf" 2>"$STATE/flowmeshd.log" &
+DAEMON=$!
+wait_for 30 test -S "$STATE/flowmeshd.sock" ||
+	fail "flowmeshd did not start: $(cat "$STATE/flowmeshd.log")"
+pass "flowmeshd started"
+
+in_pod server python3 -m http.server -b $SRV -d "$STATE/www" 8000 \
+	>/dev/null 2>&1 &
+SERVERS=$!
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=example.test -days 1 \
+	-keyout "$STATE/key.pem" -out "$STATE/cert.pem" 2>/dev/null ||
+	fail "no test certificate"
+in_pod server openssl s_server -quiet -accept $SRV:8443 -www \
+	-cert "$STATE/cert.pem" -key "$STATE/key.pem" >/dev/null 2>&1 &
+SERVERS="$SERVERS $!"
+wait_port server 8000 && wait_port server 8443 || fail "servers did not start"
+
+# A first datagram makes records name both pods: their queues get bound.
+in_pod client python3 -c "import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
+netns_watched() {
+	flowmesh status -o json --socket "$STATE/flowmeshd.sock" | python3 -c 'import json, sys
+sys.exit(json.load(sys.stdin)["agent"]["l7_netns_watched"] < 2)'
+}
+wait_for 20 netns_watched ||
+	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
+pass "queues bound in both pods"
+
+# (a) GET 200, then a method http.server does not implement (501)
+in_pod client curl -s -o /dev/null http://$SRV:8000/hello.txt \
+	--next -s -o /dev/null -X DELETE http://$SRV:8000/hello.txt ||
+	fail "HTTP requests failed"
+# (b) TLS with SNI
+echo | in_pod client openssl s_client -connect $SRV:8443 \
+	-servername example.test >/dev/null 2>&1 || fail "TLS handshake failed"
+
+protocols() {
+	flowmesh flows -o json >"$STATE/flows.json" &&
+	python3 - "$STATE/flows.json" "$1" "$2" <<-'PY'
+	import json, sys
+	port, want = int(sys.argv[2]), sys.argv[3]
+	flows = [f for f in json.load(open(sys.argv[1]))
+		 if f.get("server_port") == port]
+	got = {f.get("protocol") for f in flows}
+	# one view per pod, every one labelled
+	sys.exit(0 if len(flows) >= 2 and got == {want} else 1)
+	PY
+}
+wait_for 20 protocols 8443 tls ||
+	fail "TLS flow not labelled tls: $(cat "$STATE/flows.json")"
+pass "TLS flow labelled tls in both pods"
+wait_for 20 protocols 8000 http ||
+	fail "HTTP flows not labelled http: $(cat "$STATE/flows.json")"
+pass "HTTP flows labelled http in both pods"
+
+edge_requests() {
+	cli edges -o json --window 10m >"$STATE/edges.json" &&
+	python3 - "$STATE/edges.json" <<-'PY'
+	import json, sys
+	rows = [r for r in json.load(open(sys.argv[1]))
+		if (r.get("requests") or 0) > 0]
+	# GET 200 and DELETE 501: 2 requests, one failed
+	sys.exit(0 if len(rows) == 1 and rows[0]["requests"] == 2 and
+		 rows[0]["success_rate"] == 0.5 else 1)
+	PY
+}
+wait_for 30 edge_requests ||
+	fail "no requests on the edge: $(cat "$STATE/edges.json")"
+pass "requests on the edge: $(python3 -c 'import json,sys; \
+	print([(r["requests"], r["success_rate"]) for r in json.load(open(sys.argv[1])) \
+	if r.get("requests")])' "$STATE/edges.json")"
+
+# (c) kill -9 in the middle of a transfer: it must complete
+in_pod client curl -s --limit-rate 4M -o "$STATE/big.out" \
+	http://$SRV:8000/big.bin &
+CURL=$!
+python3 - "$STATE/big.out" "$DAEMON" >"$STATE/stall" <<-'PY' &
+import os, sys, time, signal
+path, pid = sys.argv[1], int(sys.argv[2])
+total = 20 << 20
+killed = last_size = 0
+last_change = time.monotonic()
+stall = 0.0
+while True:
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    now = time.monotonic()
+    if size != last_size:
+        if killed:
+            stall = max(stall, now - last_change)
+        last_size, last_change = size, now
+    if not killed and size > total // 4:
+        os.kill(pid, signal.SIGKILL)
+        killed = now
+    if size >= total or now - last_change > 30:
+        break
+    time.sleep(0.005)
+print("%.3f" % stall)
+PY
+WATCH=$!
+wait "$CURL" || fail "the transfer failed after flowmeshd was killed"
+wait "$WATCH"
+wait "$DAEMON" 2>/dev/null || true	# killed -9 by the watcher
+DAEMON=
+[ "$(stat -c %s "$STATE/big.out")" = $((BIG_MB << 20)) ] ||
+	fail "the transfer is short: $(stat -c %s "$STATE/big.out") bytes"
+cmp -s "$STATE/big.out" "$STATE/www/big.bin" || fail "the transfer differs"
+pass "$BIG_MB MB transfer completed across kill -9; longest stall $(cat "$STATE/stall") s"
