@@ -117,11 +117,8 @@ int classify_parse_args(int argc, char **argv, struct classify_opts *opts,
 		case 'h':
 			return CLI_PARSE_HELP;
 		case 'o':
-			if (cli_parse_format(optarg, &opts->format)) {
-				snprintf(err, errlen, "unknown output format '%s'; use table or json",
-					 optarg);
+			if (cli_opt_format(optarg, &opts->format, err, errlen))
 				return CLI_PARSE_BAD;
-			}
 			break;
 		case OPT_PCAP_FILTER:
 			if (!*optarg) {

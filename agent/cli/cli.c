@@ -75,6 +75,16 @@ enum cli_parse cli_no_operands(int argc, char **argv, char *err,
 	return CLI_PARSE_OK;
 }
 
+int cli_opt_format(const char *arg, enum cli_format *format, char *err,
+		   size_t errlen)
+{
+	if (!cli_parse_format(arg, format))
+		return 0;
+	snprintf(err, errlen, "unknown output format '%s'; use table or json",
+		 arg);
+	return -EINVAL;
+}
+
 int cli_opt_path(const char *name, const char *arg, const char **out,
 		 char *err, size_t errlen)
 {
@@ -189,13 +199,18 @@ int cli_report(int err, const char *doing)
 	return CLI_EXIT_RUNTIME;
 }
 
-int cli_print_json(FILE *out, json_t *json)
+int cli_print_json_flags(FILE *out, json_t *json, size_t flags)
 {
 	if (!json)
 		return -ENOMEM;
-	if (json_dumpf(json, out, FM_JSON_FLAGS) < 0 || fputc('\n', out) < 0)
+	if (json_dumpf(json, out, flags) < 0 || fputc('\n', out) < 0)
 		return -EIO;
 	return 0;
+}
+
+int cli_print_json(FILE *out, json_t *json)
+{
+	return cli_print_json_flags(out, json, FM_JSON_FLAGS);
 }
 
 uint64_t cli_now_ns(void)

@@ -50,6 +50,9 @@ void cli_bad_option(int c, char **argv, char *err, size_t errlen);
 /* After the options, for verbs that take no operands: CLI_PARSE_OK or _BAD. */
 enum cli_parse cli_no_operands(int argc, char **argv, char *err,
 			       size_t errlen);
+/* -o table|json into @format: 0, or -EINVAL with the reason in @err. */
+int cli_opt_format(const char *arg, enum cli_format *format, char *err,
+		   size_t errlen);
 /* The PATH of option --@name, which must not be empty: 0 or -EINVAL. */
 int cli_opt_path(const char *name, const char *arg, const char **out,
 		 char *err, size_t errlen);
@@ -66,6 +69,8 @@ int cli_report(int err, const char *doing);
 /* cli_report(), with what the kernel said about it (extended ACK) */
 int cli_report_nl(const struct fm_nl *nl, int err, const char *doing);
 int cli_print_json(FILE *out, json_t *json);
+/* with jansson dump @flags, e.g. FM_JSON_METRICS_FLAGS */
+int cli_print_json_flags(FILE *out, json_t *json, size_t flags);
 uint64_t cli_now_ns(void);
 void cli_format_duration(uint64_t ns, char *buf, size_t len);
 /* "  NAME  text", the text wrapped at 79 columns and indented to @col */
@@ -228,6 +233,7 @@ enum metrics_verb {
 	METRICS_EDGES,
 	METRICS_TOPOLOGY,
 	METRICS_TOP,
+	METRICS_ROUTES,		/* parsing only: routes prints its own rows */
 };
 
 #define METRICS_INTERVAL_DEFAULT 2	/* top: seconds between frames */
@@ -240,12 +246,18 @@ struct metrics_opts {
 	uint64_t from_s, to_s;	/* the period at parse time */
 	const char *db_path;	/* NULL: from the config file */
 	const char *config_path;	/* NULL: FM_AGENT_CONFIG_PATH */
-	const char *service;	/* stat SERVICE; NULL: every service */
-	const char *client;	/* edges --from; NULL: any */
+	const char *service;	/* stat, routes SERVICE; NULL: every service */
+	const char *client;	/* edges, routes --from; NULL: any */
 	const char *server;	/* edges --to */
+	const char *protocol;	/* routes --protocol; NULL: any */
 	uint32_t interval_s;	/* top --interval */
 };
 
+/*
+ * Ends the --help description of stat, edges and routes: which windows a
+ * period reads; then opens their options with -o.
+ */
+extern const char metrics_windows_help[];
 /* Options every such verb takes, for the verbs' --help. */
 extern const char metrics_common_help[];
 extern const char metrics_columns_help[];
@@ -325,21 +337,6 @@ int top_render(FILE *out, const struct top_frame *frame, int width,
 /* routes.c */
 struct fm_route_rows;
 
-struct routes_opts {
-	enum cli_format format;
-	const char *window;	/* as given; NULL: not given */
-	const char *since;
-	uint64_t from_s, to_s;	/* the period at parse time */
-	const char *db_path;	/* NULL: from the config file */
-	const char *config_path;	/* NULL: FM_AGENT_CONFIG_PATH */
-	const char *service;	/* SERVICE: its routes; NULL: every service */
-	const char *client;	/* --from; NULL: every client, summed */
-	const char *protocol;	/* --protocol; NULL: any */
-};
-
-/* The period is worked out against @now_s (Unix seconds). */
-int routes_parse_args(int argc, char **argv, uint64_t now_s,
-		      struct routes_opts *opts, char *err, size_t errlen);
 /* As table, wide or json. */
 int routes_print(FILE *out, const struct fm_route_rows *rows,
 		 enum cli_format format);

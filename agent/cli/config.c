@@ -114,11 +114,8 @@ int config_parse_args(int argc, char **argv, struct config_opts *opts,
 				snprintf(err, errlen, "config set prints nothing; -o is for config get");
 				return CLI_PARSE_BAD;
 			}
-			if (cli_parse_format(optarg, &opts->format)) {
-				snprintf(err, errlen, "unknown output format '%s'; use table or json",
-					 optarg);
+			if (cli_opt_format(optarg, &opts->format, err, errlen))
 				return CLI_PARSE_BAD;
-			}
 			break;
 		default:
 			cli_bad_option(c, argv, err, errlen);

@@ -13,15 +13,9 @@ static const char edges_description[] =
 	"Show the golden metrics of each caller -> callee pair of services over\n"
 	"a period, from the database flowmeshd writes: success rate, requests\n"
 	"per second, response time percentiles, network round-trip time,\n"
-	"connections and bytes.  Rows are sorted by client, then server.\n"
-	"\n"
-	"flowmeshd stores windows of 10 s, 1 min and 1 h, each kept for as long\n"
-	"as its retention setting says; a query reads the finest windows still\n"
-	"kept at the start of the period.  Rates are per second of the time\n"
-	"those windows cover.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FORMAT  table (the default), wide (every column) or json\n"
+	"connections and bytes.  Rows are sorted by client, then server.\n";
+
+static const char edges_options[] =
 	"      --from SERVICE   only edges whose client is SERVICE\n"
 	"      --to SERVICE     only edges whose server is SERVICE\n";
 
@@ -49,6 +43,8 @@ void edges_help(FILE *out)
 {
 	fputs(edges_usage, out);
 	fputs(edges_description, out);
+	fputs(metrics_windows_help, out);
+	fputs(edges_options, out);
 	fputs(metrics_common_help, out);
 	fputs(edges_fields, out);
 	fputs(metrics_columns_help, out);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What stat, edges, topology and top share: their options, finding and
+ * What stat, edges, topology, top and routes share: their options, finding and
  * opening the agent's database, and the tables of golden metrics, laid
  * out like 'linkerd viz stat'.
  */
@@ -12,11 +12,23 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "lib/json.h"
+#include "l7/l7.h"
 #include "lib/agent_config.h"
 #include "lib/hist.h"
 #include "lib/period.h"
 #include "lib/query.h"
 #include "lib/store.h"
+
+const char metrics_windows_help[] =
+	"\n"
+	"flowmeshd stores windows of 10 s, 1 min and 1 h, each kept for as long\n"
+	"as its retention setting says; a query reads the finest windows still\n"
+	"kept at the start of the period.  Rates are per second of the time\n"
+	"those windows cover.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FORMAT  table (the default), wide (every column) or json\n";
 
 const char metrics_common_help[] =
 	"      --window DUR     the period: the last DUR up to now (default "
@@ -66,6 +78,7 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_INTERVAL,
+	OPT_PROTOCOL,
 };
 
 #define METRICS_COMMON_OPTIONS \
@@ -94,6 +107,13 @@ static const struct option metrics_top_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct option metrics_routes_options[] = {
+	METRICS_COMMON_OPTIONS,
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
+	{ NULL, 0, NULL, 0 },
+};
+
 static const struct metrics_verb_desc {
 	const char *name;
 	const struct option *options;
@@ -115,6 +135,11 @@ static const struct metrics_verb_desc {
 	[METRICS_TOP] = { "top", metrics_top_options, CLI_FORMAT_TABLE,
 			  (const char *const[]){ "table", "wide", NULL },
 			  "table or wide" },
+	[METRICS_ROUTES] = { "routes", metrics_routes_options,
+			     CLI_FORMAT_TABLE,
+			     (const char *const[]){ "table", "wide", "json",
+						    NULL },
+			     "table, wide or json" },
 };
 
 static int metrics_format_value(const char *name, enum cli_format *format)
@@ -192,6 +217,16 @@ static int metrics_parse_interval(const char *arg, uint32_t *interval_s,
 	return 0;
 }
 
+/* A name fm_l7_proto_name() gives, "unknown" included. */
+static int metrics_parse_protocol(const char *arg, char *err, size_t errlen)
+{
+	if (!strcmp(fm_l7_proto_name(fm_l7_proto_by_name(arg)), arg))
+		return 0;
+	snprintf(err, errlen, "unknown protocol '%s'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache or smtp",
+		 arg);
+	return -EINVAL;
+}
+
 static int metrics_parse_opt(const struct metrics_verb_desc *d, int c,
 			     struct metrics_opts *opts, char *err,
 			     size_t errlen)
@@ -224,6 +259,9 @@ static int metrics_parse_opt(const struct metrics_verb_desc *d, int c,
 	case OPT_INTERVAL:
 		return metrics_parse_interval(optarg, &opts->interval_s, err,
 					      errlen);
+	case OPT_PROTOCOL:
+		opts->protocol = optarg;
+		return metrics_parse_protocol(optarg, err, errlen);
 	}
 	return -EINVAL;
 }
@@ -254,7 +292,7 @@ int metrics_parse_args(enum metrics_verb verb, int argc, char **argv,
 				return CLI_PARSE_BAD;
 		}
 	}
-	if (verb == METRICS_STAT && optind < argc) {
+	if ((verb == METRICS_STAT || verb == METRICS_ROUTES) && optind < argc) {
 		opts->service = argv[optind++];
 		if (cli_check_service("service", opts->service, err, errlen))
 			return CLI_PARSE_BAD;
@@ -531,7 +569,7 @@ int metrics_print(FILE *out, const struct fm_metrics_rows *rows, bool edges,
 		return metrics_print_table(out, rows, edges,
 					   format == CLI_FORMAT_WIDE);
 	json = edges ? fm_edge_rows_to_json(rows) : fm_stat_rows_to_json(rows);
-	err = cli_print_json(out, json);
+	err = cli_print_json_flags(out, json, FM_JSON_METRICS_FLAGS);
 	json_decref(json);
 	return err;
 }

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* flowmesh routes: L7 golden metrics per route of each service. */
-#include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
-#include <string.h>
 #include <time.h>
 #include "cli/cli.h"
-#include "l7/l7.h"
+#include "lib/json.h"
 #include "lib/query.h"
 #include "lib/store.h"
 
@@ -28,15 +25,9 @@ static const char routes_description[] =
 	"\n"
 	"Only requests of the flows L7 inspected are seen (one flow in the\n"
 	"module's inspect_one_in); each stands for that many, so the counts are\n"
-	"estimates whenever not every flow is inspected.\n"
-	"\n"
-	"flowmeshd stores windows of 10 s, 1 min and 1 h, each kept for as long\n"
-	"as its retention setting says; a query reads the finest windows still\n"
-	"kept at the start of the period.  Rates are per second of the time\n"
-	"those windows cover.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FORMAT  table (the default), wide (every column) or json\n"
+	"estimates whenever not every flow is inspected.\n";
+
+static const char routes_options[] =
 	"      --from SERVICE   only requests whose client is SERVICE\n"
 	"      --protocol NAME  only routes of protocol NAME: http, http2, grpc,\n"
 	"                       dns, mysql, postgresql, redis, memcache, smtp\n";
@@ -85,124 +76,13 @@ void routes_help(FILE *out)
 {
 	fputs(routes_usage, out);
 	fputs(routes_description, out);
+	fputs(metrics_windows_help, out);
+	fputs(routes_options, out);
 	fputs(metrics_common_help, out);
 	fputs(routes_fields, out);
 	fputs(routes_json, out);
 	fputs(cli_exit_status_help, out);
 	fputs(routes_examples, out);
-}
-
-/* --- options ------------------------------------------------------------- */
-
-enum {
-	OPT_WINDOW = 0x100,
-	OPT_SINCE,
-	OPT_DB,
-	OPT_CONFIG,
-	OPT_FROM,
-	OPT_PROTOCOL,
-};
-
-static const struct option routes_options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "from", required_argument, NULL, OPT_FROM },
-	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int routes_parse_format(const char *arg, enum cli_format *format)
-{
-	if (!strcmp(arg, "table"))
-		*format = CLI_FORMAT_TABLE;
-	else if (!strcmp(arg, "wide"))
-		*format = CLI_FORMAT_WIDE;
-	else if (!strcmp(arg, "json"))
-		*format = CLI_FORMAT_JSON;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-/* A name fm_l7_proto_name() gives, "unknown" included. */
-static int routes_parse_protocol(const char *arg, char *err, size_t errlen)
-{
-	if (!strcmp(fm_l7_proto_name(fm_l7_proto_by_name(arg)), arg))
-		return 0;
-	snprintf(err, errlen, "unknown protocol '%s'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache or smtp",
-		 arg);
-	return -EINVAL;
-}
-
-static int routes_parse_opt(int c, struct routes_opts *opts, char *err,
-			    size_t errlen)
-{
-	switch (c) {
-	case 'o':
-		if (routes_parse_format(optarg, &opts->format)) {
-			snprintf(err, errlen, "unknown output format '%s'; use table, wide or json",
-				 optarg);
-			return -EINVAL;
-		}
-		return 0;
-	case OPT_WINDOW:
-		opts->window = optarg;
-		return 0;
-	case OPT_SINCE:
-		opts->since = optarg;
-		return 0;
-	case OPT_DB:
-		return cli_opt_path("db", optarg, &opts->db_path, err, errlen);
-	case OPT_CONFIG:
-		return cli_opt_path("config", optarg, &opts->config_path, err,
-				    errlen);
-	case OPT_FROM:
-		opts->client = optarg;
-		return cli_check_service("--from service", optarg, err, errlen);
-	case OPT_PROTOCOL:
-		opts->protocol = optarg;
-		return routes_parse_protocol(optarg, err, errlen);
-	}
-	return -EINVAL;
-}
-
-int routes_parse_args(int argc, char **argv, uint64_t now_s,
-		      struct routes_opts *opts, char *err, size_t errlen)
-{
-	int c;
-
-	*opts = (struct routes_opts){ .format = CLI_FORMAT_TABLE };
-	optind = 0;	/* a fresh argv: make getopt start over */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", routes_options,
-				NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			return CLI_PARSE_HELP;
-		case '?':
-		case ':':
-			cli_bad_option(c, argv, err, errlen);
-			return CLI_PARSE_BAD;
-		default:
-			if (routes_parse_opt(c, opts, err, errlen))
-				return CLI_PARSE_BAD;
-		}
-	}
-	if (optind < argc) {
-		opts->service = argv[optind++];
-		if (cli_check_service("service", opts->service, err, errlen))
-			return CLI_PARSE_BAD;
-	}
-	if (cli_no_operands(argc, argv, err, errlen) != CLI_PARSE_OK)
-		return CLI_PARSE_BAD;
-	if (cli_parse_period(opts->window, opts->since, now_s, &opts->from_s,
-			     &opts->to_s, err, errlen))
-		return CLI_PARSE_BAD;
-	return CLI_PARSE_OK;
 }
 
 /* --- output -------------------------------------------------------------- */
@@ -308,7 +188,7 @@ int routes_print(FILE *out, const struct fm_route_rows *rows,
 		return routes_print_table(out, rows,
 					  format == CLI_FORMAT_WIDE);
 	json = fm_route_rows_to_json(rows);
-	err = cli_print_json(out, json);
+	err = cli_print_json_flags(out, json, FM_JSON_METRICS_FLAGS);
 	json_decref(json);
 	return err;
 }
@@ -317,13 +197,14 @@ int routes_main(int argc, char **argv)
 {
 	struct fm_route_rows rows = { 0 };
 	char reason[CLI_ERR_MAX];
-	struct routes_opts opts;
+	struct metrics_opts opts;
 	struct fm_query q;
 	struct fm_store *s;
 	int ret, err;
 
-	ret = cli_parsed(routes_parse_args(argc, argv, (uint64_t)time(NULL),
-					   &opts, reason, sizeof(reason)),
+	ret = cli_parsed(metrics_parse_args(METRICS_ROUTES, argc, argv,
+					    (uint64_t)time(NULL), &opts,
+					    reason, sizeof(reason)),
 			 "routes", routes_help, reason);
 	if (ret >= 0)
 		return ret;

@@ -14,15 +14,7 @@ static const char stat_description[] =
 	"response time percentiles, network round-trip time, connections and\n"
 	"bytes.  A service's figures are those of the traffic it served (where\n"
 	"it is the server); services seen only as clients are listed with\n"
-	"zeros.  With SERVICE, only that service.  Rows are sorted by name.\n"
-	"\n"
-	"flowmeshd stores windows of 10 s, 1 min and 1 h, each kept for as long\n"
-	"as its retention setting says; a query reads the finest windows still\n"
-	"kept at the start of the period.  Rates are per second of the time\n"
-	"those windows cover.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FORMAT  table (the default), wide (every column) or json\n";
+	"zeros.  With SERVICE, only that service.  Rows are sorted by name.\n";
 
 static const char stat_fields[] =
 	"\n"
@@ -49,6 +41,7 @@ void stat_help(FILE *out)
 {
 	fputs(stat_usage, out);
 	fputs(stat_description, out);
+	fputs(metrics_windows_help, out);
 	fputs(metrics_common_help, out);
 	fputs(stat_fields, out);
 	fputs(metrics_columns_help, out);

@@ -94,11 +94,8 @@ int status_parse_args(int argc, char **argv, struct status_opts *opts,
 		case 'h':
 			return CLI_PARSE_HELP;
 		case 'o':
-			if (cli_parse_format(optarg, &opts->format)) {
-				snprintf(err, errlen, "unknown output format '%s'; use table or json",
-					 optarg);
+			if (cli_opt_format(optarg, &opts->format, err, errlen))
 				return CLI_PARSE_BAD;
-			}
 			break;
 		case STATUS_OPT_SOCKET:
 			if (cli_opt_path("socket", optarg, &opts->socket, err,

@@ -129,13 +129,8 @@ int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
 			opts->port = (uint16_t)v;
 			break;
 		case 'o':
-			if (cli_parse_format(optarg, &opts->format) ||
-			    (opts->format != CLI_FORMAT_TABLE &&
-			     opts->format != CLI_FORMAT_JSON)) {
-				snprintf(err, errlen, "unknown output format '%s'; use table or json",
-					 optarg);
+			if (cli_opt_format(optarg, &opts->format, err, errlen))
 				return CLI_PARSE_BAD;
-			}
 			break;
 		case 'c':
 			if (cli_parse_u32(optarg, &v) || !v) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include "cli/cli.h"
+#include "lib/json.h"
 #include "lib/query.h"
 #include "lib/store.h"
 
@@ -263,7 +264,8 @@ static int topology_print(const struct fm_metrics_rows *services,
 		return topology_svg(services, edges, opts);
 	case CLI_FORMAT_JSON:
 		json = fm_topology_to_json(services, edges);
-		err = cli_print_json(stdout, json);
+		err = cli_print_json_flags(stdout, json,
+						   FM_JSON_METRICS_FLAGS);
 		json_decref(json);
 		break;
 	default:

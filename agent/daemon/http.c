@@ -111,11 +111,15 @@ static enum MHD_Result fm_http_send(struct MHD_Connection *conn,
 	return ret;
 }
 
-/* Takes @json; a trailing newline like the CLI's output. */
-static enum MHD_Result fm_http_json(struct MHD_Connection *conn,
-				    unsigned int status, json_t *json)
+/*
+ * Takes @json; a trailing newline like the CLI's output, and its number
+ * format (@flags: FM_JSON_FLAGS, FM_JSON_METRICS_FLAGS).
+ */
+static enum MHD_Result fm_http_json_flags(struct MHD_Connection *conn,
+					  unsigned int status, json_t *json,
+					  size_t flags)
 {
-	char *text = json ? json_dumps(json, FM_JSON_FLAGS) : NULL;
+	char *text = json ? json_dumps(json, flags) : NULL;
 	char *body = NULL;
 
 	json_decref(json);
@@ -123,6 +127,12 @@ static enum MHD_Result fm_http_json(struct MHD_Connection *conn,
 		body = NULL;
 	free(text);
 	return fm_http_send(conn, status, body, "application/json");
+}
+
+static enum MHD_Result fm_http_json(struct MHD_Connection *conn,
+				    unsigned int status, json_t *json)
+{
+	return fm_http_json_flags(conn, status, json, FM_JSON_FLAGS);
 }
 
 static enum MHD_Result fm_http_error(struct MHD_Connection *conn,
@@ -326,7 +336,10 @@ static enum MHD_Result fm_http_query(struct fm_http *h,
 	}
 	if (err)
 		return fm_http_store_failed(h, conn, err);
-	return fm_http_json(conn, MHD_HTTP_OK, json);
+	/* closed flows carry Unix times; the rest are metric documents */
+	return fm_http_json_flags(conn, MHD_HTTP_OK, json,
+				  route == FM_ROUTE_FLOWS ? FM_JSON_FLAGS :
+				  FM_JSON_METRICS_FLAGS);
 }
 
 static void fm_http_snapshot(struct fm_http *h, struct fm_daemon_status *st,

@@ -12,22 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l7/l7.h"
+#include "l7/stream.h"
 
-#define MC_BUF_MAX		FM_L7_REASM_MAX
 #define MC_LINE_MAX		2048
 #define MC_KEY_MAX		250
 #define MC_TOKENS		24
 #define MC_HDR			24
 #define MC_BODY_MAX		(1U << 28)
 #define MC_DATA_MAX		(1ULL << 30)
-
-struct mc_dir {
-	uint8_t buf[MC_BUF_MAX];
-	size_t len;
-	size_t skip;
-	uint64_t ts;
-};
 
 struct mc_pending {
 	char method[FM_L7_METHOD_MAX];
@@ -42,7 +34,7 @@ struct mc_state {
 	struct mc_pending queue[FM_L7_PENDING_MAX];
 	unsigned int head, count;
 	uint64_t untracked;
-	struct mc_dir dir[2];
+	struct fm_l7_stream stream[2];
 };
 
 struct mc_tok {
@@ -388,10 +380,11 @@ static long mc_binary(struct mc_state *s, const struct fm_l7_sink *sink,
 	return (long)(MC_HDR + body);
 }
 
-static long mc_parse(struct mc_state *s, const struct fm_l7_sink *sink,
+static long mc_parse(void *state, const struct fm_l7_sink *sink,
 		     enum fm_l7_dir dir, const uint8_t *p, size_t len,
 		     uint64_t ts)
 {
+	struct mc_state *s = state;
 	const uint8_t *lf;
 	size_t line, eol;
 
@@ -410,77 +403,31 @@ static long mc_parse(struct mc_state *s, const struct fm_l7_sink *sink,
 	return mc_text_reply(s, sink, p, line, eol, ts);
 }
 
-static int mc_drain(struct mc_state *s, const struct fm_l7_sink *sink,
-		    enum fm_l7_dir dir, size_t fresh, uint64_t ts)
+/* Replies held back until the client spoke. */
+static unsigned int mc_waiting(const void *state)
 {
-	struct mc_dir *d = &s->dir[dir];
-	size_t off = 0, old = d->len - fresh;
-	uint64_t msg_ts = d->ts;
-	long used;
+	const struct mc_state *s = state;
 
-	while (off < d->len) {
-		used = mc_parse(s, sink, dir, d->buf + off, d->len - off,
-				msg_ts);
-		if (used < 0)
-			return -1;
-		if (!used)
-			break;
-		if ((size_t)used > d->len - off) {
-			d->skip = (size_t)used - (d->len - off);
-			off = d->len;
-			break;
-		}
-		off += (size_t)used;
-		if (off >= old)
-			msg_ts = ts;
-	}
-	memmove(d->buf, d->buf + off, d->len - off);
-	d->len -= off;
-	d->ts = msg_ts;
-	return d->len == sizeof(d->buf) ? -1 : 0;
+	return !s->matched;
 }
+
+static const struct fm_l7_framing mc_framing = {
+	.parse = mc_parse,
+	.waiting = mc_waiting,
+};
 
 static enum fm_l7_verdict mc_feed(void *state, const struct fm_l7_sink *sink,
 				  enum fm_l7_dir dir, bool datagram,
 				  const uint8_t *data, size_t len, uint64_t ts)
 {
 	struct mc_state *s = state;
-	struct mc_dir *d = &s->dir[dir];
-	bool was_matched = s->matched;
 
 	if (datagram)
 		s->stopped = true;
-	while (len && !s->stopped) {
-		size_t n;
-
-		if (d->skip) {
-			n = d->skip < len ? d->skip : len;
-			d->skip -= n;
-			data += n;
-			len -= n;
-			continue;
-		}
-		if (!d->len)
-			d->ts = ts;
-		n = sizeof(d->buf) - d->len;
-		if (n > len)
-			n = len;
-		memcpy(d->buf + d->len, data, n);
-		d->len += n;
-		data += n;
-		len -= n;
-		if (mc_drain(s, sink, dir, n, ts))
-			s->stopped = true;
-		if (!was_matched && s->matched) {
-			/* replies held back until the client spoke */
-			was_matched = true;
-			if (!s->stopped && mc_drain(s, sink, !dir, 0, ts))
-				s->stopped = true;
-		}
-	}
-	if (s->stopped)
-		return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
-	return s->matched ? FM_L7_MATCH : FM_L7_NEED_MORE;
+	if (!s->stopped && fm_l7_stream_feed(s->stream, &mc_framing, s, sink,
+					     dir, data, len, ts))
+		s->stopped = true;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static enum fm_l7_verdict mc_gap(void *state, enum fm_l7_dir dir)
@@ -489,7 +436,7 @@ static enum fm_l7_verdict mc_gap(void *state, enum fm_l7_dir dir)
 
 	(void)dir;
 	s->stopped = true;	/* message boundaries are lost */
-	return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static int mc_describe(const void *state, json_t *l7)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l7/l7.h"
+#include "l7/stream.h"
 
 #define MY_BUF_MAX		FM_L7_REASM_MAX
 #define MY_GREETING_MAX		1024
@@ -30,13 +30,6 @@ enum {
 	MY_COM_STMT_EXECUTE = 0x17,
 	MY_COM_STMT_SEND_LONG_DATA = 0x18,
 	MY_COM_STMT_CLOSE = 0x19,
-};
-
-struct my_dir {
-	uint8_t buf[MY_BUF_MAX];
-	size_t len;
-	size_t skip;
-	uint64_t ts;
 };
 
 struct my_pending {
@@ -59,7 +52,7 @@ struct my_state {
 	unsigned int head, count;
 	struct my_stmt stmts[MY_STMTS];
 	unsigned int next_stmt;
-	struct my_dir dir[2];
+	struct fm_l7_stream stream[2];
 };
 
 static uint32_t le24(const uint8_t *p)
@@ -202,10 +195,11 @@ static void my_command(struct my_state *s, const uint8_t *p, size_t avail,
  * size (more than @len: the rest is skipped), 0 for more bytes, -1 when
  * the stream is not (or no longer) followed.
  */
-static long my_parse(struct my_state *s, const struct fm_l7_sink *sink,
+static long my_parse(void *state, const struct fm_l7_sink *sink,
 		     enum fm_l7_dir dir, const uint8_t *p, size_t len,
 		     uint64_t ts)
 {
+	struct my_state *s = state;
 	size_t plen, total, need, avail;
 	uint8_t seq;
 
@@ -268,77 +262,31 @@ static long my_parse(struct my_state *s, const struct fm_l7_sink *sink,
 	return (long)total;
 }
 
-static int my_drain(struct my_state *s, const struct fm_l7_sink *sink,
-		    enum fm_l7_dir dir, size_t fresh, uint64_t ts)
+/* The client's handshake, held until the greeting. */
+static unsigned int my_waiting(const void *state)
 {
-	struct my_dir *d = &s->dir[dir];
-	size_t off = 0, old = d->len - fresh;
-	uint64_t msg_ts = d->ts;
-	long used;
+	const struct my_state *s = state;
 
-	while (off < d->len) {
-		used = my_parse(s, sink, dir, d->buf + off, d->len - off,
-				msg_ts);
-		if (used < 0)
-			return -1;
-		if (!used)
-			break;
-		if ((size_t)used > d->len - off) {
-			d->skip = (size_t)used - (d->len - off);
-			off = d->len;
-			break;
-		}
-		off += (size_t)used;
-		if (off >= old)
-			msg_ts = ts;
-	}
-	memmove(d->buf, d->buf + off, d->len - off);
-	d->len -= off;
-	d->ts = msg_ts;
-	return d->len == sizeof(d->buf) ? -1 : 0;
+	return !s->matched;
 }
+
+static const struct fm_l7_framing my_framing = {
+	.parse = my_parse,
+	.waiting = my_waiting,
+};
 
 static enum fm_l7_verdict my_feed(void *state, const struct fm_l7_sink *sink,
 				  enum fm_l7_dir dir, bool datagram,
 				  const uint8_t *data, size_t len, uint64_t ts)
 {
 	struct my_state *s = state;
-	struct my_dir *d = &s->dir[dir];
-	bool was_matched = s->matched;
 
 	if (datagram)
 		s->stopped = true;
-	while (len && !s->stopped) {
-		size_t n;
-
-		if (d->skip) {
-			n = d->skip < len ? d->skip : len;
-			d->skip -= n;
-			data += n;
-			len -= n;
-			continue;
-		}
-		if (!d->len)
-			d->ts = ts;
-		n = sizeof(d->buf) - d->len;
-		if (n > len)
-			n = len;
-		memcpy(d->buf + d->len, data, n);
-		d->len += n;
-		data += n;
-		len -= n;
-		if (my_drain(s, sink, dir, n, ts))
-			s->stopped = true;
-		if (!was_matched && s->matched) {
-			/* the client's handshake, held until the greeting */
-			was_matched = true;
-			if (!s->stopped && my_drain(s, sink, !dir, 0, ts))
-				s->stopped = true;
-		}
-	}
-	if (s->stopped)
-		return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
-	return s->matched ? FM_L7_MATCH : FM_L7_NEED_MORE;
+	if (!s->stopped && fm_l7_stream_feed(s->stream, &my_framing, s, sink,
+					     dir, data, len, ts))
+		s->stopped = true;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static enum fm_l7_verdict my_gap(void *state, enum fm_l7_dir dir)
@@ -347,7 +295,7 @@ static enum fm_l7_verdict my_gap(void *state, enum fm_l7_dir dir)
 
 	(void)dir;
 	s->stopped = true;	/* packet boundaries are lost */
-	return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static int my_describe(const void *state, json_t *l7)

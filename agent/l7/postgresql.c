@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "l7/l7.h"
+#include "l7/stream.h"
 
 #define PG_BUF_MAX		FM_L7_REASM_MAX
 #define PG_MSG_MAX		(1U << 30)
@@ -24,13 +24,6 @@ enum {
 	PG_CANCEL = 80877102,
 	PG_SSL = 80877103,
 	PG_GSSENC = 80877104,
-};
-
-struct pg_dir {
-	uint8_t buf[PG_BUF_MAX];
-	size_t len;
-	size_t skip;
-	uint64_t ts;
 };
 
 struct pg_pending {
@@ -61,7 +54,7 @@ struct pg_state {
 	struct pg_stmt stmts[PG_STMTS];
 	unsigned int next_stmt;
 	struct pg_class classes[PG_CLASSES];
-	struct pg_dir dir[2];
+	struct fm_l7_stream stream[2];
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -359,10 +352,11 @@ static void pg_server(struct pg_state *s, const struct fm_l7_sink *sink,
 	}
 }
 
-static long pg_parse(struct pg_state *s, const struct fm_l7_sink *sink,
+static long pg_parse(void *state, const struct fm_l7_sink *sink,
 		     enum fm_l7_dir dir, const uint8_t *p, size_t len,
 		     uint64_t ts)
 {
+	struct pg_state *s = state;
 	static const char client_types[] = "QPBEDCHSFpXdcf";
 	static const char server_types[] = "RSKZTDCEN123nstIGHWdcAVv";
 	size_t total, need;
@@ -401,79 +395,34 @@ static long pg_parse(struct pg_state *s, const struct fm_l7_sink *sink,
 	return (long)total;
 }
 
-static int pg_drain(struct pg_state *s, const struct fm_l7_sink *sink,
-		    enum fm_l7_dir dir, size_t fresh, uint64_t ts)
+/*
+ * Bytes held for the other side's news: replies until the client is
+ * matched, the client's until the server answers an encryption request.
+ */
+static unsigned int pg_waiting(const void *state)
 {
-	struct pg_dir *d = &s->dir[dir];
-	size_t off = 0, old = d->len - fresh;
-	uint64_t msg_ts = d->ts;
-	long used;
+	const struct pg_state *s = state;
 
-	while (off < d->len) {
-		used = pg_parse(s, sink, dir, d->buf + off, d->len - off,
-				msg_ts);
-		if (used < 0)
-			return -1;
-		if (!used)
-			break;
-		if ((size_t)used > d->len - off) {
-			d->skip = (size_t)used - (d->len - off);
-			off = d->len;
-			break;
-		}
-		off += (size_t)used;
-		if (off >= old)
-			msg_ts = ts;
-	}
-	memmove(d->buf, d->buf + off, d->len - off);
-	d->len -= off;
-	d->ts = msg_ts;
-	return d->len == sizeof(d->buf) ? -1 : 0;
+	return (s->matched ? 0 : 1U) | (s->enc_wait ? 2U : 0);
 }
+
+static const struct fm_l7_framing pg_framing = {
+	.parse = pg_parse,
+	.waiting = pg_waiting,
+};
 
 static enum fm_l7_verdict pg_feed(void *state, const struct fm_l7_sink *sink,
 				  enum fm_l7_dir dir, bool datagram,
 				  const uint8_t *data, size_t len, uint64_t ts)
 {
 	struct pg_state *s = state;
-	struct pg_dir *d = &s->dir[dir];
-	bool was_matched = s->matched, was_waiting = s->enc_wait;
 
 	if (datagram)
 		s->stopped = true;
-	while (len && !s->stopped) {
-		size_t n;
-
-		if (d->skip) {
-			n = d->skip < len ? d->skip : len;
-			d->skip -= n;
-			data += n;
-			len -= n;
-			continue;
-		}
-		if (!d->len)
-			d->ts = ts;
-		n = sizeof(d->buf) - d->len;
-		if (n > len)
-			n = len;
-		memcpy(d->buf + d->len, data, n);
-		d->len += n;
-		data += n;
-		len -= n;
-		if (pg_drain(s, sink, dir, n, ts))
-			s->stopped = true;
-		/* bytes held for the other side's news get their turn */
-		if ((!was_matched && s->matched) ||
-		    (was_waiting && !s->enc_wait)) {
-			was_matched = s->matched;
-			was_waiting = s->enc_wait;
-			if (!s->stopped && pg_drain(s, sink, !dir, 0, ts))
-				s->stopped = true;
-		}
-	}
-	if (s->stopped)
-		return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
-	return s->matched ? FM_L7_MATCH : FM_L7_NEED_MORE;
+	if (!s->stopped && fm_l7_stream_feed(s->stream, &pg_framing, s, sink,
+					     dir, data, len, ts))
+		s->stopped = true;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static enum fm_l7_verdict pg_gap(void *state, enum fm_l7_dir dir)
@@ -482,7 +431,7 @@ static enum fm_l7_verdict pg_gap(void *state, enum fm_l7_dir dir)
 
 	(void)dir;
 	s->stopped = true;	/* message boundaries are lost */
-	return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static int pg_describe(const void *state, json_t *l7)

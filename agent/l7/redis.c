@@ -8,18 +8,14 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "l7/l7.h"
+#include "l7/stream.h"
 
-#define RESP_LINE_MAX		FM_L7_REASM_MAX
 #define RESP_CMD_MAX		32	/* longest command name read */
 #define RESP_ARGS_MAX		(1 << 20)
 #define RESP_BULK_MAX		(512LL << 20)
 
+/* Where a direction is in its current message. */
 struct resp_dir {
-	uint8_t buf[RESP_LINE_MAX];
-	size_t len;
-	uint64_t skip;		/* bulk bytes passed over unbuffered */
-	uint64_t ts;		/* when buf[0] came */
 	uint64_t remaining;	/* values left in the current message */
 	bool want_cmd;		/* client: next value names the command */
 	uint64_t req_ts;	/* client: when the current command began */
@@ -39,6 +35,7 @@ struct resp_state {
 	uint64_t untracked;	/* requests beyond the queue, in order after */
 	uint64_t reply_ts;
 	struct resp_dir dir[2];
+	struct fm_l7_stream stream[2];
 };
 
 /* Commands accepted inline (a bare line) before a match: none of them is
@@ -163,10 +160,11 @@ static long resp_inline_cmd(struct resp_state *s, const uint8_t *p,
  * buffered.  Returns the bytes it takes (more than @len: the rest is to be
  * skipped), 0 for more bytes, -1 if this is not RESP.
  */
-static long resp_parse(struct resp_state *s, const struct fm_l7_sink *sink,
+static long resp_parse(void *state, const struct fm_l7_sink *sink,
 		       enum fm_l7_dir dir, const uint8_t *p, size_t len,
 		       uint64_t ts)
 {
+	struct resp_state *s = state;
 	struct resp_dir *d = &s->dir[dir];
 	const uint8_t *cr = len ? memchr(p, '\r', len) : NULL;
 	size_t line, eol;
@@ -258,36 +256,18 @@ static long resp_parse(struct resp_state *s, const struct fm_l7_sink *sink,
 	return used;
 }
 
-/* Parses what @d holds; @fresh bytes at its end came at @ts. */
-static int resp_drain(struct resp_state *s, const struct fm_l7_sink *sink,
-		      enum fm_l7_dir dir, size_t fresh, uint64_t ts)
+/* Replies held back until the client spoke. */
+static unsigned int resp_waiting(const void *state)
 {
-	struct resp_dir *d = &s->dir[dir];
-	size_t off = 0, old = d->len - fresh;
-	uint64_t msg_ts = d->ts;
-	long used;
+	const struct resp_state *s = state;
 
-	while (off < d->len) {
-		used = resp_parse(s, sink, dir, d->buf + off, d->len - off,
-				  msg_ts);
-		if (used < 0)
-			return -1;
-		if (!used)
-			break;
-		if ((size_t)used > d->len - off) {
-			d->skip = (size_t)used - (d->len - off);
-			off = d->len;
-			break;
-		}
-		off += (size_t)used;
-		if (off >= old)
-			msg_ts = ts;
-	}
-	memmove(d->buf, d->buf + off, d->len - off);
-	d->len -= off;
-	d->ts = msg_ts;
-	return d->len == sizeof(d->buf) ? -1 : 0;
+	return !s->matched;
 }
+
+static const struct fm_l7_framing resp_framing = {
+	.parse = resp_parse,
+	.waiting = resp_waiting,
+};
 
 static enum fm_l7_verdict resp_feed(void *state, const struct fm_l7_sink *sink,
 				    enum fm_l7_dir dir, bool datagram,
@@ -295,42 +275,13 @@ static enum fm_l7_verdict resp_feed(void *state, const struct fm_l7_sink *sink,
 				    uint64_t ts)
 {
 	struct resp_state *s = state;
-	struct resp_dir *d = &s->dir[dir];
-	bool was_matched = s->matched;
 
 	if (datagram)
 		s->stopped = true;
-	while (len && !s->stopped) {
-		size_t n;
-
-		if (d->skip) {
-			n = d->skip < len ? (size_t)d->skip : len;
-			d->skip -= n;
-			data += n;
-			len -= n;
-			continue;
-		}
-		if (!d->len)
-			d->ts = ts;
-		n = sizeof(d->buf) - d->len;
-		if (n > len)
-			n = len;
-		memcpy(d->buf + d->len, data, n);
-		d->len += n;
-		data += n;
-		len -= n;
-		if (resp_drain(s, sink, dir, n, ts))
-			s->stopped = true;
-		if (!was_matched && s->matched) {
-			/* replies held back until the client spoke */
-			was_matched = true;
-			if (resp_drain(s, sink, !dir, 0, ts))
-				s->stopped = true;
-		}
-	}
-	if (s->stopped)
-		return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
-	return s->matched ? FM_L7_MATCH : FM_L7_NEED_MORE;
+	if (!s->stopped && fm_l7_stream_feed(s->stream, &resp_framing, s, sink,
+					     dir, data, len, ts))
+		s->stopped = true;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static enum fm_l7_verdict resp_gap(void *state, enum fm_l7_dir dir)
@@ -339,7 +290,7 @@ static enum fm_l7_verdict resp_gap(void *state, enum fm_l7_dir dir)
 
 	(void)dir;
 	s->stopped = true;	/* no way back to a value boundary */
-	return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static int resp_describe(const void *state, json_t *l7)

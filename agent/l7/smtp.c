@@ -12,17 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "l7/l7.h"
+#include "l7/stream.h"
 
 #define SMTP_LINE_MAX		1024	/* RFC 5321 4.5.3.1: 1000 */
 #define SMTP_BANNER_MAX		60
-
-struct smtp_dir {
-	uint8_t buf[SMTP_LINE_MAX];
-	size_t len;
-	size_t skip;
-	uint64_t ts;
-};
 
 struct smtp_pending {
 	char method[FM_L7_METHOD_MAX];
@@ -40,7 +33,7 @@ struct smtp_state {
 	uint64_t requests, reply_ts;
 	struct smtp_pending queue[FM_L7_PENDING_MAX];
 	unsigned int head, count;
-	struct smtp_dir dir[2];
+	struct fm_l7_stream stream[2];
 };
 
 /* A line at @p: its length without the line end, *@eol with it. */
@@ -239,38 +232,20 @@ static long smtp_server(struct smtp_state *s, const struct fm_l7_sink *sink,
 	return (long)eol;
 }
 
-static long smtp_parse(struct smtp_state *s, const struct fm_l7_sink *sink,
+static long smtp_parse(void *state, const struct fm_l7_sink *sink,
 		       enum fm_l7_dir dir, const uint8_t *p, size_t len,
 		       uint64_t ts)
 {
+	struct smtp_state *s = state;
+
 	return dir == FM_L7_TO_SERVER ? smtp_client(s, p, len, ts) :
 					smtp_server(s, sink, p, len, ts);
 }
 
-static int smtp_drain(struct smtp_state *s, const struct fm_l7_sink *sink,
-		      enum fm_l7_dir dir, size_t fresh, uint64_t ts)
-{
-	struct smtp_dir *d = &s->dir[dir];
-	size_t off = 0, old = d->len - fresh;
-	uint64_t msg_ts = d->ts;
-	long used;
-
-	while (off < d->len) {
-		used = smtp_parse(s, sink, dir, d->buf + off, d->len - off,
-				  msg_ts);
-		if (used < 0)
-			return -1;
-		if (!used)
-			break;
-		off += (size_t)used;
-		if (off >= old)
-			msg_ts = ts;
-	}
-	memmove(d->buf, d->buf + off, d->len - off);
-	d->len -= off;
-	d->ts = msg_ts;
-	return d->len == sizeof(d->buf) ? -1 : 0;
-}
+static const struct fm_l7_framing smtp_framing = {
+	.parse = smtp_parse,
+	.limit = SMTP_LINE_MAX,
+};
 
 static enum fm_l7_verdict smtp_feed(void *state, const struct fm_l7_sink *sink,
 				    enum fm_l7_dir dir, bool datagram,
@@ -278,28 +253,13 @@ static enum fm_l7_verdict smtp_feed(void *state, const struct fm_l7_sink *sink,
 				    uint64_t ts)
 {
 	struct smtp_state *s = state;
-	struct smtp_dir *d = &s->dir[dir];
 
 	if (datagram)
 		s->stopped = true;
-	while (len && !s->stopped) {
-		size_t n;
-
-		if (!d->len)
-			d->ts = ts;
-		n = sizeof(d->buf) - d->len;
-		if (n > len)
-			n = len;
-		memcpy(d->buf + d->len, data, n);
-		d->len += n;
-		data += n;
-		len -= n;
-		if (smtp_drain(s, sink, dir, n, ts))
-			s->stopped = true;
-	}
-	if (s->stopped)
-		return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
-	return s->matched ? FM_L7_MATCH : FM_L7_NEED_MORE;
+	if (!s->stopped && fm_l7_stream_feed(s->stream, &smtp_framing, s, sink,
+					     dir, data, len, ts))
+		s->stopped = true;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static enum fm_l7_verdict smtp_gap(void *state, enum fm_l7_dir dir)
@@ -307,10 +267,10 @@ static enum fm_l7_verdict smtp_gap(void *state, enum fm_l7_dir dir)
 	struct smtp_state *s = state;
 
 	/* a gap inside a message body is harmless: the end is still found */
-	if (dir == FM_L7_TO_SERVER && s->in_data && !s->dir[dir].len)
-		return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+	if (dir == FM_L7_TO_SERVER && s->in_data && !s->stream[dir].len)
+		return fm_l7_stream_verdict(s->matched, true);
 	s->stopped = true;
-	return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+	return fm_l7_stream_verdict(s->matched, s->stopped);
 }
 
 static int smtp_describe(const void *state, json_t *l7)

@@ -85,7 +85,7 @@ const struct fm_agent_key fm_agent_config_keys[] = {
 	  "the first of the four NFQUEUE queues the module hands packets to",
 	  NULL },
 	{ "l7_max_flows", FM_AGENT_KEY_COUNT, OFF(l7_max_flows), 1, 16777216,
-	  "65536",
+	  "8192",
 	  "flows whose payload the agent follows at once; packets of further flows are accepted, not parsed",
 	  NULL },
 	{ "l7_max_netns", FM_AGENT_KEY_COUNT, OFF(l7_max_netns), 1, 65536,

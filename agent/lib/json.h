@@ -19,6 +19,12 @@
  * resolution flowmesh reports, without binary rounding noise.
  */
 #define FM_JSON_FLAGS	(JSON_INDENT(2) | JSON_REAL_PRECISION(16))
+/*
+ * Metric documents (stat, edges, routes, topology) hold no Unix times,
+ * only values below 10^12 with at most 6 decimals: 15 significant digits
+ * print them exactly as computed (76.031, not 76.03100000000001).
+ */
+#define FM_JSON_METRICS_FLAGS	(JSON_INDENT(2) | JSON_REAL_PRECISION(15))
 /* One object per line, for streams (JSON Lines). */
 #define FM_JSON_LINE_FLAGS	(JSON_COMPACT | JSON_REAL_PRECISION(16))
 

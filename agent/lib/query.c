@@ -64,8 +64,9 @@ static const char flows_sql[] =
 	" AND (?4 IS NULL OR server_service = ?4)"
 	" ORDER BY closed_ns, rowid LIMIT ?5";
 
-static const char oldest_sql[] = "SELECT MIN(start) FROM windows WHERE res = ?1";
-static const char newest_sql[] = "SELECT MAX(start) FROM windows WHERE res = ?1";
+static const char first_sql[] =
+	"SELECT MIN(start) FROM windows"
+	" WHERE res = ?1 AND start >= ?2 AND start < ?3";
 static const char finest_sql[] = "SELECT MIN(res) FROM windows";
 
 static int query_fail(struct fm_store *s, int rc, const char *doing)
@@ -107,18 +108,20 @@ static void bind_name(sqlite3_stmt *st, int i, const char *name)
 }
 
 /* A single integer result; false (and 0) when it is NULL. */
-static int query_u64(struct fm_store *s, const char *sql, int64_t arg,
-		     bool bind, uint64_t *out, bool *found)
+static int query_u64(struct fm_store *s, const char *sql,
+		     const int64_t *args, size_t nargs, uint64_t *out,
+		     bool *found)
 {
 	sqlite3_stmt *st;
 	int rc, err;
+	size_t i;
 
 	*found = false;
 	err = query_prepare(s, sql, &st);
 	if (err)
 		return err;
-	if (bind)
-		sqlite3_bind_int64(st, 1, arg);
+	for (i = 0; i < nargs; i++)
+		sqlite3_bind_int64(st, (int)i + 1, args[i]);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		if (fm_store_col_u64(st, 0, out))
@@ -132,49 +135,46 @@ static int query_u64(struct fm_store *s, const char *sql, int64_t arg,
 	return err;
 }
 
+/*
+ * A period is read at the resolution whose windows in it start earliest,
+ * the finest on a tie: a finer one when it reaches back as far, a coarser
+ * one when the finer rows are gone (retention), and the finer one when
+ * the agent started within the period (no coarser row starts in it yet).
+ */
 int fm_query_resolution(struct fm_store *s, const struct fm_query *q,
 			uint32_t *res_s)
 {
-	uint32_t cand[3], recent = 0;
-	uint64_t finest, oldest, newest;
+	uint64_t finest, first, best = 0;
+	uint32_t cand[3];
+	int64_t args[3];
 	size_t n = 0, i;
-	bool found;
+	bool found, any = false;
 	int err;
 
 	*res_s = q->res_s;
 	if (q->res_s)
 		return 0;
 	*res_s = FM_RES_FINE;	/* no data at all: any will do */
-	err = query_u64(s, finest_sql, 0, false, &finest, &found);
+	err = query_u64(s, finest_sql, NULL, 0, &finest, &found);
 	if (err || !found)
 		return err;
 	if (finest < FM_RES_MINUTE)
 		cand[n++] = (uint32_t)finest;
 	cand[n++] = FM_RES_MINUTE;
 	cand[n++] = FM_RES_HOUR;
+	args[1] = query_i64(q->from_s);
+	args[2] = query_i64(q->to_s);
 	for (i = 0; i < n; i++) {
-		err = query_u64(s, oldest_sql, cand[i], true, &oldest, &found);
-		if (!err && found)
-			err = query_u64(s, newest_sql, cand[i], true, &newest,
-					&found);
+		args[0] = cand[i];
+		err = query_u64(s, first_sql, args, 3, &first, &found);
 		if (err)
 			return err;
-		if (!found)
-			continue;
-		/* the finest that covers from_s */
-		*res_s = cand[i];
-		if (oldest <= q->from_s)
-			return 0;
-		/*
-		 * else the finest with data in the period: an agent that
-		 * started within it has fine windows only since then, and
-		 * a coarser row starting before from_s would not count
-		 */
-		if (!recent && newest >= q->from_s && newest < q->to_s)
-			recent = cand[i];
+		if (found && (!any || first < best)) {
+			any = true;
+			best = first;
+			*res_s = cand[i];
+		}
 	}
-	if (recent)
-		*res_s = recent;
 	return 0;
 }
 
@@ -190,19 +190,33 @@ void fm_metrics_rows_free(struct fm_metrics_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
+/*
+ * Makes room for one more of @size-byte elements in the array at *@v
+ * holding @len of @cap; doubles it so that appending stays linear.
+ */
+static int rows_grow(void *v, size_t len, size_t *cap, size_t size)
+{
+	void *old, *grown;
+	size_t n;
+
+	if (len < *cap)
+		return 0;
+	n = *cap ? *cap * 2 : 16;
+	memcpy(&old, v, sizeof(old));
+	grown = reallocarray(old, n, size);
+	if (!grown)
+		return -ENOMEM;
+	memcpy(v, &grown, sizeof(grown));
+	*cap = n;
+	return 0;
+}
+
 static struct fm_metrics_row *rows_add(struct fm_metrics_rows *rows)
 {
 	struct fm_metrics_row *v;
-	size_t cap;
 
-	if (rows->len == rows->cap) {
-		cap = rows->cap ? rows->cap * 2 : 16;
-		v = reallocarray(rows->v, cap, sizeof(*v));
-		if (!v)
-			return NULL;
-		rows->v = v;
-		rows->cap = cap;
-	}
+	if (rows_grow(&rows->v, rows->len, &rows->cap, sizeof(*v)))
+		return NULL;
 	v = &rows->v[rows->len++];
 	memset(v, 0, sizeof(*v));
 	return v;
@@ -367,36 +381,12 @@ void fm_route_rows_free(struct fm_route_rows *rows)
 static struct fm_route_metrics *route_rows_add(struct fm_route_rows *rows)
 {
 	struct fm_route_metrics *v;
-	size_t cap;
 
-	if (rows->len == rows->cap) {
-		cap = rows->cap ? rows->cap * 2 : 16;
-		v = reallocarray(rows->v, cap, sizeof(*v));
-		if (!v)
-			return NULL;
-		rows->v = v;
-		rows->cap = cap;
-	}
+	if (rows_grow(&rows->v, rows->len, &rows->cap, sizeof(*v)))
+		return NULL;
 	v = &rows->v[rows->len++];
 	memset(v, 0, sizeof(*v));
 	return v;
-}
-
-/* Text shorter than @size, without NULs inside; empty is fine. */
-static bool col_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-	const unsigned char *text;
-	int len;
-
-	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
-		return false;
-	text = sqlite3_column_text(st, col);
-	len = sqlite3_column_bytes(st, col);
-	if (!text || (size_t)len >= size || memchr(text, '\0', (size_t)len))
-		return false;
-	memcpy(out, text, (size_t)len);
-	out[len] = '\0';
-	return true;
 }
 
 /* One row of routes_sql; -EBADMSG for anything the store cannot hold. */
@@ -405,10 +395,10 @@ static int route_from_row(sqlite3_stmt *st, struct fm_route_metrics *r)
 	int type;
 
 	if (!fm_store_col_name(st, 0, r->server) ||
-	    !col_text(st, 1, r->protocol, sizeof(r->protocol)) ||
+	    !fm_store_col_text(st, 1, r->protocol, sizeof(r->protocol)) ||
 	    !r->protocol[0] ||
-	    !col_text(st, 2, r->method, sizeof(r->method)) ||
-	    !col_text(st, 3, r->route, sizeof(r->route)) ||
+	    !fm_store_col_text(st, 2, r->method, sizeof(r->method)) ||
+	    !fm_store_col_text(st, 3, r->route, sizeof(r->route)) ||
 	    !fm_store_col_u64(st, 4, &r->requests) ||
 	    !fm_store_col_u64(st, 5, &r->failures))
 		return -EBADMSG;

@@ -510,10 +510,11 @@ static int store_too_new(struct fm_store *s, int version)
 }
 
 /*
- * Each step in its own transaction; the version is read again inside it
- * in case another writer upgraded the file meanwhile.
+ * Takes the database up to schema @target, each step in its own
+ * transaction; the version is read again inside it in case another
+ * writer upgraded the file meanwhile.
  */
-static int store_migrate(struct fm_store *s)
+static int store_migrate(struct fm_store *s, int target)
 {
 	char sql[64];
 	int err, version;
@@ -529,7 +530,7 @@ static int store_migrate(struct fm_store *s)
 			err = store_too_new(s, version);
 			goto fail;
 		}
-		if (version == FM_STORE_SCHEMA_VERSION)
+		if (version >= target)
 			break;
 		err = store_exec(s, store_migrations[version],
 				 "upgrading the schema");
@@ -549,6 +550,15 @@ static int store_migrate(struct fm_store *s)
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return err;
+}
+
+int fm_store_migrate_to(void *sqlite_db, int version)
+{
+	struct fm_store s = { .db = sqlite_db };
+
+	if (version < 0 || version > FM_STORE_SCHEMA_VERSION)
+		return -EINVAL;
+	return store_migrate(&s, version);
 }
 
 /*
@@ -652,7 +662,7 @@ static int store_open(struct fm_store *s, const char *path,
 	if (mode == FM_STORE_WRITE) {
 		err = store_setup_writer(s);
 		if (!err)
-			err = store_migrate(s);
+			err = store_migrate(s, FM_STORE_SCHEMA_VERSION);
 		return err ? err : store_prepare(s);
 	}
 	err = store_user_version(s, &s->version);
@@ -795,9 +805,42 @@ static int bind_hist(struct fm_store *s, sqlite3_stmt *st, int i,
 	return sqlite3_bind_blob64(st, i, buf, (sqlite3_uint64)len, free);
 }
 
+static bool text_ok(const char *text, size_t size)
+{
+	return memchr(text, '\0', size) != NULL;
+}
+
 static bool name_ok(const char *name)
 {
-	return memchr(name, '\0', FM_NAME_MAX) != NULL;
+	return text_ok(name, FM_NAME_MAX);
+}
+
+/* ?1 to ?4, alike in windows and routes: the resolution, window, edge. */
+static void bind_window_key(sqlite3_stmt *st, uint32_t res_s,
+			    uint64_t start_s, const char *client,
+			    const char *server)
+{
+	sqlite3_bind_int64(st, 1, res_s);
+	sqlite3_bind_int64(st, 2, store_i64(start_s));
+	sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, server, -1, SQLITE_STATIC);
+}
+
+/*
+ * Runs @st once the histograms are bound (@bind_rc, their result), then
+ * lets go of the bindings: the blobs are bound with free().
+ */
+static int store_run_bound(struct fm_store *s, sqlite3_stmt *st,
+			   int bind_rc, const char *doing)
+{
+	int err;
+
+	if (bind_rc != SQLITE_OK)
+		err = bind_rc == SQLITE_NOMEM ? -ENOMEM : -EINVAL;
+	else
+		err = store_run(s, st, doing);
+	sqlite3_clear_bindings(st);
+	return err;
 }
 
 int fm_store_put_window(struct fm_store *s, const struct fm_window_row *row)
@@ -812,10 +855,7 @@ int fm_store_put_window(struct fm_store *s, const struct fm_window_row *row)
 	st = store_stmt(s, ST_PUT_WINDOW);
 	if (!st)
 		return -EROFS;
-	sqlite3_bind_int64(st, 1, row->res_s);
-	sqlite3_bind_int64(st, 2, store_i64(row->start_s));
-	sqlite3_bind_text(st, 3, row->client, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, row->server, -1, SQLITE_STATIC);
+	bind_window_key(st, row->res_s, row->start_s, row->client, row->server);
 	sqlite3_bind_int64(st, 5, store_i64(row->opened));
 	sqlite3_bind_int64(st, 6, store_i64(row->closed));
 	sqlite3_bind_int64(st, 7, store_i64(row->tx_bytes));
@@ -832,19 +872,7 @@ int fm_store_put_window(struct fm_store *s, const struct fm_window_row *row)
 	rc = bind_hist(s, st, 16, &row->latency);
 	if (rc == SQLITE_OK)
 		rc = bind_hist(s, st, 17, &row->rtt);
-	if (rc != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
-		return rc == SQLITE_NOMEM ? -ENOMEM : -EINVAL;
-	}
-	rc = store_run(s, st, "writing a window");
-	/* the blobs are bound with free(): let go of them now */
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static bool text_ok(const char *text, size_t size)
-{
-	return memchr(text, '\0', size) != NULL;
+	return store_run_bound(s, st, rc, "writing a window");
 }
 
 int fm_store_put_route(struct fm_store *s, const struct fm_route_row *row)
@@ -864,10 +892,7 @@ int fm_store_put_route(struct fm_store *s, const struct fm_route_row *row)
 	st = store_stmt(s, ST_PUT_ROUTE);
 	if (!st)
 		return -EROFS;
-	sqlite3_bind_int64(st, 1, row->res_s);
-	sqlite3_bind_int64(st, 2, store_i64(row->start_s));
-	sqlite3_bind_text(st, 3, row->client, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, row->server, -1, SQLITE_STATIC);
+	bind_window_key(st, row->res_s, row->start_s, row->client, row->server);
 	sqlite3_bind_text(st, 5, row->protocol, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, row->method, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, row->route, -1, SQLITE_STATIC);
@@ -875,13 +900,7 @@ int fm_store_put_route(struct fm_store *s, const struct fm_route_row *row)
 	sqlite3_bind_int64(st, 9, store_i64(row->failures));
 	sqlite3_bind_double(st, 10, row->sample_rate);
 	rc = bind_hist(s, st, 11, &row->latency);
-	if (rc != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
-		return rc == SQLITE_NOMEM ? -ENOMEM : -EINVAL;
-	}
-	rc = store_run(s, st, "writing a route");
-	sqlite3_clear_bindings(st);
-	return rc;
+	return store_run_bound(s, st, rc, "writing a route");
 }
 
 static void bind_addr(sqlite3_stmt *st, int i, const uint8_t *addr)
@@ -1020,7 +1039,7 @@ bool fm_store_col_id(void *stmt, int col, uint64_t *out)
 	return true;
 }
 
-bool fm_store_col_name(void *stmt, int col, char *out)
+bool fm_store_col_text(void *stmt, int col, char *out, size_t size)
 {
 	sqlite3_stmt *st = stmt;
 	const unsigned char *text;
@@ -1030,11 +1049,16 @@ bool fm_store_col_name(void *stmt, int col, char *out)
 		return false;
 	text = sqlite3_column_text(st, col);
 	len = sqlite3_column_bytes(st, col);
-	if (!text || len >= FM_NAME_MAX || memchr(text, '\0', (size_t)len))
+	if (!text || (size_t)len >= size || memchr(text, '\0', (size_t)len))
 		return false;
 	memcpy(out, text, (size_t)len);
 	out[len] = '\0';
 	return true;
+}
+
+bool fm_store_col_name(void *stmt, int col, char *out)
+{
+	return fm_store_col_text(stmt, col, out, FM_NAME_MAX);
 }
 
 bool fm_store_col_addr(void *stmt, int col, uint8_t family, uint8_t *out)

@@ -125,6 +125,13 @@ enum fm_store_mode {
 int fm_store_open(struct fm_store **out, const char *path,
 		  enum fm_store_mode mode, char *err, size_t errlen);
 void fm_store_close(struct fm_store *s);
+/*
+ * Migrates the raw SQLite database @sqlite_db (sqlite3 *) up to schema
+ * @version and no further, with the steps fm_store_open() uses: tests
+ * and tools build databases of older schemas with it.  0 or a negative
+ * errno (-EINVAL for a version this flowmesh does not know).
+ */
+int fm_store_migrate_to(void *sqlite_db, int version);
 /* The schema version of the open database. */
 int fm_store_schema_version(struct fm_store *s);
 /* sqlite3 *, for the query functions and tests. */
@@ -141,6 +148,7 @@ int fm_store_sqlite_errno(int rc);
  * untrusted input they are: false when the value is NULL, of another type
  * or out of range.  _uint: an integer in [0, @max]; _id: any 64-bit
  * pattern;
+ * _text: text shorter than @size without NULs inside (empty is fine);
  * _name: a service name shorter than FM_NAME_MAX; _addr: a 16-byte
  * address of an AF_INET or AF_INET6 @family.  _u8 to _u64: _uint up to
  * the type's maximum, stored into that type.
@@ -151,6 +159,7 @@ bool fm_store_col_u16(void *stmt, int col, uint16_t *out);
 bool fm_store_col_u32(void *stmt, int col, uint32_t *out);
 bool fm_store_col_u64(void *stmt, int col, uint64_t *out);
 bool fm_store_col_id(void *stmt, int col, uint64_t *out);
+bool fm_store_col_text(void *stmt, int col, char *out, size_t size);
 bool fm_store_col_name(void *stmt, int col, char *out);
 bool fm_store_col_addr(void *stmt, int col, uint8_t family, uint8_t *out);
 

@@ -6,6 +6,8 @@
 set -eu
 
 AGENT_TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$AGENT_TEST_DIR/../lib/common.sh"
 TOP=$(cd "$AGENT_TEST_DIR/../.." && pwd)
 : "${BUILD:=$TOP/build}"
 FLOWMESHD=${FLOWMESHD:-$BUILD/asan/flowmeshd}
@@ -24,16 +26,6 @@ daemon() {
 	"$FLOWMESHD" --set database="$WORK/flowmesh.db" \
 		--set socket="$WORK/flowmeshd.sock" --set http_listen=off \
 		--set inventory=none "$@"
-}
-
-# wait_for SECS COMMAND...: poll until COMMAND succeeds; false after SECS.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
 }
 
 sql() { sqlite3 -batch -noheader "$WORK/flowmesh.db" "$@"; }

@@ -10,6 +10,8 @@ set -eu
 
 : "${E2E_NAME:=$(basename "$0" .sh)}"
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+. "$E2E_DIR/../lib/common.sh"
 : "${E2E_ROOT:=$(cd "$E2E_DIR/../.." && pwd)}"
 # shellcheck disable=SC2034 # for the scenarios
 TRAFFIC=$E2E_DIR/traffic.py
@@ -36,16 +38,6 @@ check() {
 	local what=$1
 	shift
 	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-
-# wait_for SECS COMMAND...: poll until COMMAND succeeds; false after SECS.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 0.1
-	done
 }
 
 # pod_add NAME...: new network namespaces with loopback up.

@@ -18,6 +18,8 @@ import struct
 import sys
 import time
 
+from nl import NLM_F_ACK, NLM_F_REQUEST, NLMSG_ERROR, attr, attrs
+
 NETLINK_NETFILTER = 12
 NFNL_SUBSYS_QUEUE = 3
 NFQNL_MSG_PACKET, NFQNL_MSG_VERDICT, NFQNL_MSG_CONFIG = 0, 1, 2
@@ -26,24 +28,8 @@ NFQA_CFG_CMD, NFQA_CFG_PARAMS, NFQA_CFG_MASK, NFQA_CFG_FLAGS = 1, 2, 4, 5
 NFQNL_CFG_CMD_BIND = 1
 NFQNL_COPY_PACKET = 2
 NFQA_CFG_F_FAIL_OPEN = 1
-NLM_F_REQUEST, NLM_F_ACK = 1, 4
-NLMSG_ERROR = 2
 NF_ACCEPT = 1
 QUEUES = 4	# FLOWMESH_QUEUES
-
-
-def attr(kind, payload):
-    data = struct.pack("HH", 4 + len(payload), kind) + payload
-    return data + b"\0" * (-len(data) % 4)
-
-
-def attrs(data):
-    while len(data) >= 4:
-        length, kind = struct.unpack_from("HH", data)
-        if length < 4:
-            return
-        yield kind & 0x3FFF, data[4:length]
-        data = data[(length + 3) & ~3:]
 
 
 def send(sock, msg_type, queue, payload, flags=NLM_F_REQUEST):

@@ -11,40 +11,19 @@ import socket
 import struct
 import sys
 
-NETLINK_GENERIC = 16
-SOL_NETLINK = 270
+from nl import (CTRL_ATTR_FAMILY_ID, NETLINK_GENERIC, SOL_NETLINK, attrs,
+                flowmesh_family)
+
 NETLINK_ADD_MEMBERSHIP = 1
-GENL_ID_CTRL = 0x10
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
 CTRL_ATTR_MCAST_GROUPS = 7
 CTRL_ATTR_MCAST_GRP_NAME = 1
 CTRL_ATTR_MCAST_GRP_ID = 2
-NLM_F_REQUEST = 1
 FLOWMESH_CMD_DATA_READY = 6
 
 
-def attrs(data):
-    """Yield (type, payload) of a netlink attribute stream."""
-    while len(data) >= 4:
-        length, kind = struct.unpack_from("HH", data)
-        if length < 4:
-            return
-        yield kind & 0x3FFF, data[4:length]
-        data = data[(length + 3) & ~3:]
-
-
 def family_info(sock):
-    name = b"flowmesh\0"
-    attr = struct.pack("HH", 4 + len(name), CTRL_ATTR_FAMILY_NAME) + name
-    attr += b"\0" * (-len(attr) % 4)
-    msg = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + attr
-    sock.send(struct.pack("IHHII", 16 + len(msg), GENL_ID_CTRL,
-                          NLM_F_REQUEST, 1, 0) + msg)
-    reply = sock.recv(65536)
     family, group = None, None
-    for kind, val in attrs(reply[20:]):
+    for kind, val in attrs(flowmesh_family(sock)):
         if kind == CTRL_ATTR_FAMILY_ID:
             family = struct.unpack("H", val[:2])[0]
         elif kind == CTRL_ATTR_MCAST_GROUPS:

@@ -52,7 +52,7 @@ static const char defaults_printed[] =
 	"detect_packets = 4\n"
 	"inspect_one_in = 0\n"
 	"queue_num = 7000\n"
-	"l7_max_flows = 65536\n"
+	"l7_max_flows = 8192\n"
 	"l7_max_netns = 256\n";
 
 static char *print(const struct fm_agent_config *cfg)
@@ -95,7 +95,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.detect_packets, 4);
 	assert_int_equal(cfg.inspect_one_in, 0);
 	assert_int_equal(cfg.queue_num, 7000);
-	assert_int_equal(cfg.l7_max_flows, 65536);
+	assert_int_equal(cfg.l7_max_flows, 8192);
 	assert_int_equal(cfg.l7_max_netns, 256);
 	assert_int_equal(fm_agent_config_check(&cfg, err, sizeof(err)), 0);
 	/* every default is a value the key takes */

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include "cli/classify.h"
 #include "cli_run.h"
+#include "pktbuild.h"
 
 #ifdef FM_PCAP_DIR
 static const char *pcap_dir(void)
@@ -261,68 +262,12 @@ static const uint8_t ip_b[4] = { 10, 0, 0, 2 };
 static const uint8_t ip6_a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 static const uint8_t ip6_b[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-/* A TCP header (20 bytes) and @payload at @p; its length. */
-static size_t build_tcp(uint8_t *p, uint16_t sport, uint16_t dport,
-			uint32_t seq, uint8_t flags, const char *payload)
-{
-	size_t len = strlen(payload);
-
-	memset(p, 0, 20);
-	put16(p, sport);
-	put16(p + 2, dport);
-	put32(p + 4, seq);
-	p[12] = 5 << 4;
-	p[13] = flags;
-	memcpy(p + 20, payload, len);
-	return 20 + len;
-}
-
-static size_t build_udp(uint8_t *p, uint16_t sport, uint16_t dport,
-			const char *payload)
-{
-	size_t len = strlen(payload);
-
-	put16(p, sport);
-	put16(p + 2, dport);
-	put16(p + 4, (uint16_t)(8 + len));
-	put16(p + 6, 0);
-	memcpy(p + 8, payload, len);
-	return 8 + len;
-}
-
-/* An IPv4 header before an L4 segment of @l4len bytes at @p + 20. */
-static size_t build_ipv4(uint8_t *p, const uint8_t *src, const uint8_t *dst,
-			 uint8_t proto, size_t l4len, uint16_t frag)
-{
-	memset(p, 0, 20);
-	p[0] = 0x45;
-	put16(p + 2, (uint16_t)(20 + l4len));
-	put16(p + 6, frag);
-	p[8] = 64;
-	p[9] = proto;
-	memcpy(p + 12, src, 4);
-	memcpy(p + 16, dst, 4);
-	return 20 + l4len;
-}
-
 /* IPv4 TCP from 10.0.0.1:40000 to 10.0.0.2:443, payload "hello". */
 static size_t build_v4_packet(uint8_t *p)
 {
-	size_t l4 = build_tcp(p + 20, 40000, 443, 7, 0x18, "hello");
+	size_t l4 = pkt_tcp(p + 20, 40000, 443, 7, 0x18, "hello");
 
-	return build_ipv4(p, ip_a, ip_b, IPPROTO_TCP, l4, 0);
+	return pkt_ipv4(p, ip_a, ip_b, IPPROTO_TCP, l4, 0);
 }
 
 static void expect_v4_packet(const struct fm_packet *pkt)
@@ -369,15 +314,15 @@ static void test_ethernet(void **state)
 	size_t len;
 
 	(void)state;
-	put16(pkt + 12, 0x0800);
+	pkt_put16(pkt + 12, 0x0800);
 	len = 14 + build_v4_packet(pkt + 14);
 	expect_link(DLT_EN10MB, pkt, len, 14 + 40);
 	/* 802.1ad outer and 802.1Q inner tags */
-	put16(pkt + 12, 0x88a8);
-	put16(pkt + 14, 100);
-	put16(pkt + 16, 0x8100);
-	put16(pkt + 18, 200);
-	put16(pkt + 20, 0x0800);
+	pkt_put16(pkt + 12, 0x88a8);
+	pkt_put16(pkt + 14, 100);
+	pkt_put16(pkt + 16, 0x8100);
+	pkt_put16(pkt + 18, 200);
+	pkt_put16(pkt + 20, 0x0800);
 	len = 22 + build_v4_packet(pkt + 22);
 	expect_link(DLT_EN10MB, pkt, len, 22 + 40);
 }
@@ -389,12 +334,12 @@ static void test_ethernet_other(void **state)
 	size_t i;
 
 	(void)state;
-	put16(pkt + 12, 0x0806);	/* ARP */
+	pkt_put16(pkt + 12, 0x0806);	/* ARP */
 	assert_int_equal(classify_parse_packet(DLT_EN10MB, pkt, 60, &out),
 			 FM_PACKET_OTHER);
 	/* tags without end */
 	for (i = 12; i < 12 + 4 * 8; i += 4)
-		put16(pkt + i, 0x8100);
+		pkt_put16(pkt + i, 0x8100);
 	assert_int_equal(classify_parse_packet(DLT_EN10MB, pkt, 60, &out),
 			 FM_PACKET_OTHER);
 	/* an unknown link type */
@@ -408,11 +353,11 @@ static void test_sll(void **state)
 	size_t len;
 
 	(void)state;
-	put16(pkt + 14, 0x0800);
+	pkt_put16(pkt + 14, 0x0800);
 	len = 16 + build_v4_packet(pkt + 16);
 	expect_link(DLT_LINUX_SLL, pkt, len, 16 + 40);
 	memset(pkt, 0, sizeof(pkt));
-	put16(pkt, 0x0800);
+	pkt_put16(pkt, 0x0800);
 	len = 20 + build_v4_packet(pkt + 20);
 	expect_link(DLT_LINUX_SLL2, pkt, len, 20 + 40);
 }
@@ -432,10 +377,10 @@ static void test_raw_and_loopback(void **state)
 	pkt[0] = 2;
 	len = 4 + build_v4_packet(pkt + 4);
 	expect_link(DLT_NULL, pkt, len, 4 + 40);
-	put32(pkt, 2);
+	pkt_put32(pkt, 2);
 	expect_link(DLT_NULL, pkt, len, 4 + 40);
 	expect_link(DLT_LOOP, pkt, len, 4 + 40);
-	put32(pkt, 7);
+	pkt_put32(pkt, 7);
 	assert_int_equal(classify_parse_packet(DLT_NULL, pkt, len, &out),
 			 FM_PACKET_OTHER);
 	/* raw IP of another version */
@@ -451,14 +396,14 @@ static void test_ipv4_fragments_and_options(void **state)
 	size_t l4, len;
 
 	(void)state;
-	l4 = build_udp(pkt + 20, 5353, 53, "q");
-	len = build_ipv4(pkt, ip_a, ip_b, IPPROTO_UDP, l4, 0x2000);	/* MF */
+	l4 = pkt_udp(pkt + 20, 5353, 53, "q", 1);
+	len = pkt_ipv4(pkt, ip_a, ip_b, IPPROTO_UDP, l4, 0x2000);	/* MF */
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, len, &out),
 			 FM_PACKET_FRAGMENT);
-	put16(pkt + 6, 0x0010);		/* an offset */
+	pkt_put16(pkt + 6, 0x0010);		/* an offset */
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, len, &out),
 			 FM_PACKET_FRAGMENT);
-	put16(pkt + 6, 0x4000);		/* don't fragment: whole */
+	pkt_put16(pkt + 6, 0x4000);		/* don't fragment: whole */
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, len, &out),
 			 FM_PACKET_OK);
 	assert_int_equal(out.proto, IPPROTO_UDP);
@@ -475,15 +420,15 @@ static void test_ipv4_fragments_and_options(void **state)
 	/* options: 24 bytes of header */
 	memmove(pkt + 24, pkt + 20, l4);
 	pkt[0] = 0x46;
-	put16(pkt + 2, (uint16_t)(24 + l4));
+	pkt_put16(pkt + 2, (uint16_t)(24 + l4));
 	memset(pkt + 20, 1, 4);		/* NOPs */
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, 24 + l4, &out),
 			 FM_PACKET_OK);
 	assert_int_equal(out.sport, 5353);
 	assert_int_equal(out.ip_len, 24 + l4);
 	/* a TCP data offset beyond the packet */
-	l4 = build_tcp(pkt + 20, 1, 2, 0, 0x02, "");
-	len = build_ipv4(pkt, ip_a, ip_b, IPPROTO_TCP, l4, 0);
+	l4 = pkt_tcp(pkt + 20, 1, 2, 0, 0x02, "");
+	len = pkt_ipv4(pkt, ip_a, ip_b, IPPROTO_TCP, l4, 0);
 	pkt[32] = 15 << 4;
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, len, &out),
 			 FM_PACKET_TRUNCATED);
@@ -493,11 +438,12 @@ static void test_ipv4_fragments_and_options(void **state)
 static size_t build_ipv6(uint8_t *p, uint8_t next_hdr, size_t ext_len,
 			 const char *payload)
 {
-	size_t l4 = build_udp(p + 40 + ext_len, 5000, 53, payload);
+	size_t l4 = pkt_udp(p + 40 + ext_len, 5000, 53, payload,
+			    strlen(payload));
 
 	memset(p, 0, 8);
 	p[0] = 0x60;
-	put16(p + 4, (uint16_t)(ext_len + l4));
+	pkt_put16(p + 4, (uint16_t)(ext_len + l4));
 	p[6] = next_hdr;
 	p[7] = 64;
 	memcpy(p + 8, ip6_a, 16);
@@ -546,7 +492,7 @@ static void test_ipv6_extensions(void **state)
 	len = build_ipv6(pkt, 44, 8, "abc");
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, len, &out),
 			 FM_PACKET_OK);
-	put16(pkt + 42, 1);	/* more fragments */
+	pkt_put16(pkt + 42, 1);	/* more fragments */
 	assert_int_equal(classify_parse_packet(DLT_RAW, pkt, len, &out),
 			 FM_PACKET_FRAGMENT);
 	/* ESP hides what follows */
@@ -568,8 +514,8 @@ static void add_tcp(struct classify_run *run, uint64_t ts,
 		    const char *payload)
 {
 	uint8_t pkt[256];
-	size_t l4 = build_tcp(pkt + 20, sport, dport, 1, flags, payload);
-	size_t len = build_ipv4(pkt, src, dst, IPPROTO_TCP, l4, 0);
+	size_t l4 = pkt_tcp(pkt + 20, sport, dport, 1, flags, payload);
+	size_t len = pkt_ipv4(pkt, src, dst, IPPROTO_TCP, l4, 0);
 
 	assert_int_equal(classify_add_packet(run, DLT_RAW, ts, pkt, len), 0);
 }
@@ -579,8 +525,9 @@ static void add_udp(struct classify_run *run, uint64_t ts,
 		    const uint8_t *dst, uint16_t dport, const char *payload)
 {
 	uint8_t pkt[256];
-	size_t l4 = build_udp(pkt + 20, sport, dport, payload);
-	size_t len = build_ipv4(pkt, src, dst, IPPROTO_UDP, l4, 0);
+	size_t l4 = pkt_udp(pkt + 20, sport, dport, payload,
+			    strlen(payload));
+	size_t len = pkt_ipv4(pkt, src, dst, IPPROTO_UDP, l4, 0);
 
 	assert_int_equal(classify_add_packet(run, DLT_RAW, ts, pkt, len), 0);
 }
@@ -741,12 +688,12 @@ static void write_capture(const char *path)
 	d = pcap_dump_open(dead, path);
 	assert_non_null(d);
 	for (i = 0; i < 3; i++) {
-		l4 = build_udp(pkt + 20, 5353, 53, "abc");
-		len = build_ipv4(pkt, i == 1 ? ip_b : ip_a, i == 1 ? ip_a : ip_b,
+		l4 = pkt_udp(pkt + 20, 5353, 53, "abc", 3);
+		len = pkt_ipv4(pkt, i == 1 ? ip_b : ip_a, i == 1 ? ip_a : ip_b,
 				 IPPROTO_UDP, l4, 0);
 		if (i == 1) {
-			put16(pkt + 20, 53);
-			put16(pkt + 22, 5353);
+			pkt_put16(pkt + 20, 53);
+			pkt_put16(pkt + 22, 5353);
 		}
 		h.ts.tv_sec = 1700000000 + i;
 		h.caplen = h.len = (uint32_t)len;

@@ -9,233 +9,12 @@
 #include <string.h>
 #include <cmocka.h>
 #include "l7/l7.h"
-
-/* One stretch of one direction, as a capture delivered it. */
-struct chunk {
-	int dir;		/* enum fm_l7_dir */
-	uint64_t ts;		/* ns from the first packet */
-	size_t len;
-	bool datagram;
-	const char *data;
-};
-
-#define NCHUNKS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_REQS 64
-
-struct flow {
-	const struct fm_l7_detector *d;
-	void *state;
-	enum fm_l7_verdict verdict;
-	struct fm_l7_request reqs[MAX_REQS];
-	size_t nreqs;
-};
-
-static void collect(void *ctx, const struct fm_l7_request *req)
-{
-	struct flow *f = ctx;
-
-	assert_non_null(memchr(req->method, 0, sizeof(req->method)));
-	assert_non_null(memchr(req->route, 0, sizeof(req->route)));
-	assert_true(f->nreqs < MAX_REQS);
-	f->reqs[f->nreqs++] = *req;
-}
-
-static void flow_init(struct flow *f, const struct fm_l7_detector *d)
-{
-	memset(f, 0, sizeof(*f));
-	f->d = d;
-	f->state = calloc(1, d->state_size);
-	assert_non_null(f->state);
-	f->verdict = FM_L7_NEED_MORE;
-}
-
-static void flow_free(struct flow *f)
-{
-	if (f->d->release)
-		f->d->release(f->state);
-	free(f->state);
-}
-
-/* Feeds @len bytes in pieces of at most @piece (0: whole). */
-static enum fm_l7_verdict flow_feed(struct flow *f, int dir, bool datagram,
-				    const void *data, size_t len,
-				    uint64_t ts, size_t piece)
-{
-	const struct fm_l7_sink sink = { .request = collect, .ctx = f };
-	const uint8_t *p = data;
-
-	do {
-		size_t n = piece && piece < len ? piece : len;
-
-		if (f->verdict == FM_L7_NO_MATCH)
-			break;
-		f->verdict = f->d->feed(f->state, &sink, dir, datagram, p, n,
-					ts);
-		p += n;
-		len -= n;
-	} while (len);
-	return f->verdict;
-}
-
-/* Feeds chunks; chunk @split_chunk is cut at byte @split_at. */
-static enum fm_l7_verdict flow_run(struct flow *f, const struct chunk *c,
-				   size_t n, size_t split_chunk,
-				   size_t split_at, size_t piece)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint64_t ts = 1000000000ULL + c[i].ts;
-
-		if (i == split_chunk && split_at && split_at < c[i].len) {
-			flow_feed(f, c[i].dir, c[i].datagram, c[i].data,
-				  split_at, ts, 0);
-			flow_feed(f, c[i].dir, c[i].datagram,
-				  c[i].data + split_at, c[i].len - split_at,
-				  ts, 0);
-		} else {
-			flow_feed(f, c[i].dir, c[i].datagram, c[i].data,
-				  c[i].len, ts, piece);
-		}
-	}
-	return f->verdict;
-}
-
-/* The detector's description, as a compact JSON string to compare. */
-static char *flow_describe(struct flow *f)
-{
-	json_t *l7 = json_object();
-	char *s;
-
-	assert_non_null(l7);
-	assert_int_equal(f->d->describe(f->state, l7), 0);
-	s = json_dumps(l7, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(l7);
-	assert_non_null(s);
-	return s;
-}
-
-static void assert_same_requests(const struct flow *a, const struct flow *b)
-{
-	size_t i;
-
-	assert_int_equal(a->nreqs, b->nreqs);
-	for (i = 0; i < a->nreqs; i++) {
-		assert_string_equal(a->reqs[i].method, b->reqs[i].method);
-		assert_string_equal(a->reqs[i].route, b->reqs[i].route);
-		assert_int_equal(a->reqs[i].status, b->reqs[i].status);
-		assert_int_equal(a->reqs[i].failed, b->reqs[i].failed);
-	}
-}
-
-/*
- * Every byte boundary of every chunk, and byte by byte: the requests and
- * the description must be those of the whole chunks.
- */
-static void check_splits(const struct fm_l7_detector *d,
-			 const struct chunk *c, size_t n)
-{
-	struct flow whole, cut;
-	char *want, *got;
-	size_t i, at;
-
-	flow_init(&whole, d);
-	flow_run(&whole, c, n, n, 0, 0);
-	want = flow_describe(&whole);
-	for (i = 0; i <= n; i++) {
-		for (at = 1; i == n ? at <= 1 : at < c[i].len; at++) {
-			flow_init(&cut, d);
-			if (i == n)
-				flow_run(&cut, c, n, n, 0, 1);
-			else
-				flow_run(&cut, c, n, i, at, 0);
-			assert_int_equal(cut.verdict, whole.verdict);
-			assert_same_requests(&whole, &cut);
-			got = flow_describe(&cut);
-			assert_string_equal(got, want);
-			free(got);
-			flow_free(&cut);
-		}
-	}
-	free(want);
-	flow_free(&whole);
-}
-
-/* Other protocols' first bytes: each must be refused in bounded bytes. */
-static const struct {
-	const char *name;
-	int dir;
-	const char *data;
-	size_t len;
-} foreign[] = {
-#define FOREIGN(name, dir, s) { name, dir, s, sizeof(s) - 1 }
-	FOREIGN("http get", 0, "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"),
-	FOREIGN("http reply", 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
-	FOREIGN("ssh client", 0, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
-	FOREIGN("ssh server", 1, "SSH-2.0-OpenSSH_8.9\r\n"),
-	FOREIGN("tls hello", 0,
-		"\x16\x03\x01\x00\x31\x01\x00\x00\x2d\x03\x03"
-		"0123456789abcdef0123456789abcdef\x00\x00\x02\x13\x01\x01\x00"
-		"\x00\x00"),
-	FOREIGN("random", 0,
-		"\x8e\x1f\x52\xd3\x9a\x07\xc4\x41\xbb\x2e\x60\x15\xf3\x7d\x09"
-		"\xa8\x3c\x91\x5e\xe2\x44\x0b\xd7\x6f\x12\x88\xc9\x35\x7a\xfe"),
-	FOREIGN("random reply", 1,
-		"\xfe\x7a\x35\xc9\x88\x12\x6f\xd7\x0b\x44\xe2\x5e\x91\x3c\xa8"
-		"\x09\x7d\xf3\x15\x60\x2e\xbb\x41\xc4\x07\x9a\xd3\x52\x1f\x8e"),
-	FOREIGN("smtp banner", 1, "220 mx.example.org ESMTP Postfix\r\n"),
-	FOREIGN("redis", 0, "*1\r\n$4\r\nPING\r\n"),
-	FOREIGN("memcache", 0, "get foo\r\n"),
-	FOREIGN("pg startup", 0,
-		"\x00\x00\x00\x17\x00\x03\x00\x00user\x00" "bob\x00\x00"),
-	FOREIGN("mysql greeting", 1,
-		"\x23\x00\x00\x00\x0a" "8.0.36\x00\x0c\x00\x00\x00"
-		"12345678\x00\xff\xff\x21\x02\x00\xff\xdf\x15"
-		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
-	FOREIGN("dns query", 0,
-		"\x00\x1d\xbc\x1f\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-		"\x03www\x07" "example\x03" "com\x00\x00\x1c\x00\x01"),
-#undef FOREIGN
-};
-
-/*
- * @d must refuse every foreign flow but the ones named in @own, within
- * FM_L7_REASM_MAX bytes: the first bytes, then filler of the same kind.
- */
-static void check_foreign(const struct fm_l7_detector *d,
-			  const char *const *own)
-{
-	static uint8_t filler[512];
-	size_t i, j, fed;
-
-	memset(filler, 'a', sizeof(filler));
-	for (i = 0; i < NCHUNKS(foreign); i++) {
-		struct flow f;
-		bool skip = false;
-
-		for (j = 0; own && own[j]; j++)
-			skip |= !strcmp(own[j], foreign[i].name);
-		if (skip)
-			continue;
-		flow_init(&f, d);
-		flow_feed(&f, foreign[i].dir, false, foreign[i].data,
-			  foreign[i].len, 1000, 0);
-		for (fed = foreign[i].len;
-		     f.verdict == FM_L7_NEED_MORE && fed <= FM_L7_REASM_MAX;
-		     fed += sizeof(filler))
-			flow_feed(&f, foreign[i].dir, false, filler,
-				  sizeof(filler), 2000, 0);
-		if (f.verdict != FM_L7_NO_MATCH)
-			fail_msg("%s claimed \"%s\"", d->name,
-				 foreign[i].name);
-		flow_free(&f);
-	}
-}
+#include "l7_harness.h"
 
 /* mysql.pcapng: a MariaDB session (one query) and a MySQL 8 one that
  * turns to TLS; pgsql.pcap: an extended-protocol session, an SSLRequest
  * refused then a startup, a GSSENCRequest accepted. */
-static const struct chunk mariadb[] = {
+static const struct l7_chunk mariadb[] = {
 	{ 1, 0ULL, 110, false,
 	  "j\x00\x00\x00\x0a""5.5.5-10.6.12-MariaDB-0ubuntu0.22.04.1\x00 "
 		"\x00\x00\x00GgP=!+TH\x00\xfe\xf7-\x02\x00\xff\x81\x15\x00\x00"
@@ -262,7 +41,7 @@ static const struct chunk mariadb[] = {
 	  "\x01\x00\x00\x00\x01" },
 };
 
-static const struct chunk mysql_ssl[] = {
+static const struct l7_chunk mysql_ssl[] = {
 	{ 1, 0ULL, 78, false,
 	  "J\x00\x00\x00\x0a""8.0.36\x00\x0c\x00\x00\x00""1tugx_#V\x00\xff"
 		"\xff\xff\x02\x00\xff\xdf\x15\x00\x00\x00\x00\x00\x00\x00\x00\x00"
@@ -292,7 +71,7 @@ static const struct chunk mysql_ssl[] = {
 		"\xc6\xb0Xnr\x1cG\x0cS" },
 };
 
-static const struct chunk pg_ext[] = {
+static const struct l7_chunk pg_ext[] = {
 	{ 0, 0ULL, 38, false,
 	  "\x00\x00\x00&\x00\x03\x00\x00user\x00oryx\x00""database\x00mails"
 		"tore\x00\x00" },
@@ -372,7 +151,7 @@ static const struct chunk pg_ext[] = {
 		"\x84\x00\x01""C\x00\x00\x00\x0bSELECT\x00Z\x00\x00\x00\x05I" },
 };
 
-static const struct chunk pg_ssl[] = {
+static const struct l7_chunk pg_ssl[] = {
 	{ 0, 0ULL, 8, false,
 	  "\x00\x00\x00\x08\x04\xd2\x16/" },
 	{ 1, 952000ULL, 1, false,
@@ -385,7 +164,7 @@ static const struct chunk pg_ssl[] = {
 	  "R\x00\x00\x00\x17\x00\x00\x00\x0aSCRAM-SHA-256\x00\x00" },
 };
 
-static const struct chunk pg_gss[] = {
+static const struct l7_chunk pg_gss[] = {
 	{ 0, 0ULL, 8, false,
 	  "\x00\x00\x00\x08\x04\xd2\x16""0" },
 	{ 1, 500000ULL, 1, false,
@@ -395,13 +174,13 @@ static const struct chunk pg_gss[] = {
 /* MariaDB: greeting, login, "select @@version_comment limit 1", quit. */
 static void test_mysql_capture(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_mysql);
-	assert_int_equal(flow_run(&f, mariadb, 1, 99, 0, 0), FM_L7_MATCH);
-	flow_run(&f, mariadb + 1, NCHUNKS(mariadb) - 1, 99, 0, 0);
+	l7_flow_init(&f, &fm_l7_mysql);
+	assert_int_equal(l7_flow_run(&f, mariadb, 1, 99, 0, 0), FM_L7_MATCH);
+	l7_flow_run(&f, mariadb + 1, NCHUNKS(mariadb) - 1, 99, 0, 0);
 	assert_int_equal(f.verdict, FM_L7_MATCH);
 	assert_int_equal(f.nreqs, 1);
 	assert_string_equal(f.reqs[0].method, "QUERY");
@@ -410,55 +189,55 @@ static void test_mysql_capture(void **state)
 	assert_false(f.reqs[0].failed);
 	assert_int_equal(f.reqs[0].latency_ns,
 			 mariadb[4].ts - mariadb[3].ts);
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_string_equal(desc, "{\"requests\":1,\"server_version\":"
 			    "\"5.5.5-10.6.12-MariaDB-0ubuntu0.22.04.1\","
 			    "\"ssl\":false}");
 	free(desc);
-	flow_free(&f);
-	check_splits(&fm_l7_mysql, mariadb, NCHUNKS(mariadb));
+	l7_flow_free(&f);
+	l7_check_splits(&fm_l7_mysql, mariadb, NCHUNKS(mariadb));
 }
 
 /* MySQL 8: greeting, SSLRequest, then TLS which is not followed. */
 static void test_mysql_ssl(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_mysql);
-	assert_int_equal(flow_run(&f, mysql_ssl, NCHUNKS(mysql_ssl), 99, 0,
-				  0), FM_L7_MATCH);
-	desc = flow_describe(&f);
+	l7_flow_init(&f, &fm_l7_mysql);
+	assert_int_equal(l7_flow_run(&f, mysql_ssl, NCHUNKS(mysql_ssl), 99, 0,
+				     0), FM_L7_MATCH);
+	desc = l7_flow_describe(&f);
 	assert_string_equal(desc, "{\"requests\":0,\"server_version\":"
 			    "\"8.0.36\",\"ssl\":true}");
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 /* The client's HandshakeResponse first waits for the greeting. */
 static void test_mysql_client_first(void **state)
 {
 	static uint8_t filler[1024];
-	struct flow f;
+	struct l7_flow f;
 	int i;
 
 	(void)state;
-	flow_init(&f, &fm_l7_mysql);
-	assert_int_equal(flow_feed(&f, 0, false, mariadb[1].data,
-				   mariadb[1].len, 1, 0), FM_L7_NEED_MORE);
-	assert_int_equal(flow_feed(&f, 1, false, mariadb[0].data,
-				   mariadb[0].len, 2, 0), FM_L7_MATCH);
-	flow_run(&f, mariadb + 2, NCHUNKS(mariadb) - 2, 99, 0, 0);
+	l7_flow_init(&f, &fm_l7_mysql);
+	assert_int_equal(l7_flow_feed(&f, 0, false, mariadb[1].data,
+				      mariadb[1].len, 1, 0), FM_L7_NEED_MORE);
+	assert_int_equal(l7_flow_feed(&f, 1, false, mariadb[0].data,
+				      mariadb[0].len, 2, 0), FM_L7_MATCH);
+	l7_flow_run(&f, mariadb + 2, NCHUNKS(mariadb) - 2, 99, 0, 0);
 	assert_int_equal(f.nreqs, 1);
-	flow_free(&f);
+	l7_flow_free(&f);
 	/* without a greeting: refused within the buffer's size */
-	flow_init(&f, &fm_l7_mysql);
-	flow_feed(&f, 0, false, mariadb[1].data, mariadb[1].len, 1, 0);
+	l7_flow_init(&f, &fm_l7_mysql);
+	l7_flow_feed(&f, 0, false, mariadb[1].data, mariadb[1].len, 1, 0);
 	for (i = 0; i < 5 && f.verdict == FM_L7_NEED_MORE; i++)
-		flow_feed(&f, 0, false, filler, sizeof(filler), 2, 0);
+		l7_flow_feed(&f, 0, false, filler, sizeof(filler), 2, 0);
 	assert_int_equal(f.verdict, FM_L7_NO_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static size_t my_packet(uint8_t *out, uint8_t seq, const void *payload,
@@ -503,17 +282,17 @@ static void test_mysql_commands(void **state)
 		{ "QUERY", "OTHER", "0" },
 	};
 	uint8_t pkt[128];
-	struct flow f;
+	struct l7_flow f;
 	size_t i, n;
 
 	(void)state;
-	flow_init(&f, &fm_l7_mysql);
-	flow_run(&f, mariadb, 3, 99, 0, 0);
+	l7_flow_init(&f, &fm_l7_mysql);
+	l7_flow_run(&f, mariadb, 3, 99, 0, 0);
 	for (i = 0; i < NCHUNKS(steps); i++) {
 		n = my_packet(pkt, steps[i].seq, steps[i].payload,
 			      steps[i].len);
-		assert_int_equal(flow_feed(&f, steps[i].dir, false, pkt, n,
-					   100 * i, 0), FM_L7_MATCH);
+		assert_int_equal(l7_flow_feed(&f, steps[i].dir, false, pkt, n,
+					      100 * i, 0), FM_L7_MATCH);
 	}
 	assert_int_equal(f.nreqs, NCHUNKS(want));
 	for (i = 0; i < NCHUNKS(want); i++) {
@@ -523,7 +302,7 @@ static void test_mysql_commands(void **state)
 		assert_int_equal(f.reqs[i].failed, i == 0);
 		assert_int_equal(f.reqs[i].latency_ns, 100);
 	}
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_mysql_malformed(void **state)
@@ -547,28 +326,28 @@ static void test_mysql_malformed(void **state)
 		BAD("empty packet", 1, "\x00\x00\x00\x00"),
 #undef BAD
 	};
-	struct flow f;
+	struct l7_flow f;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < NCHUNKS(bad); i++) {
-		flow_init(&f, &fm_l7_mysql);
-		if (flow_feed(&f, bad[i].dir, false, bad[i].data, bad[i].len,
-			      1, 0) != FM_L7_NO_MATCH)
+		l7_flow_init(&f, &fm_l7_mysql);
+		if (l7_flow_feed(&f, bad[i].dir, false, bad[i].data, bad[i].len,
+				 1, 0) != FM_L7_NO_MATCH)
 			fail_msg("accepted %s", bad[i].what);
-		flow_free(&f);
+		l7_flow_free(&f);
 	}
 	/* access denied: the flow stays MySQL, nothing more is followed */
-	flow_init(&f, &fm_l7_mysql);
-	flow_run(&f, mariadb, 2, 99, 0, 0);
-	assert_int_equal(flow_feed(&f, 1, false,
-				   "\x09\x00\x00\x02\xff\x15\x04#28000", 13,
-				   1, 0), FM_L7_MATCH);
-	assert_int_equal(flow_feed(&f, 0, false, mariadb[3].data,
-				   mariadb[3].len, 2, 0), FM_L7_MATCH);
+	l7_flow_init(&f, &fm_l7_mysql);
+	l7_flow_run(&f, mariadb, 2, 99, 0, 0);
+	assert_int_equal(l7_flow_feed(&f, 1, false,
+				      "\x09\x00\x00\x02\xff\x15\x04#28000", 13,
+				      1, 0), FM_L7_MATCH);
+	assert_int_equal(l7_flow_feed(&f, 0, false, mariadb[3].data,
+				      mariadb[3].len, 2, 0), FM_L7_MATCH);
 	assert_int_equal(f.nreqs, 0);
 	assert_int_equal(fm_l7_mysql.gap(f.state, 0), FM_L7_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_mysql_foreign(void **state)
@@ -576,7 +355,7 @@ static void test_mysql_foreign(void **state)
 	static const char *const own[] = { "mysql greeting", NULL };
 
 	(void)state;
-	check_foreign(&fm_l7_mysql, own);
+	l7_check_foreign(&fm_l7_mysql, own);
 }
 
 /* Startup, md5 login, three extended-protocol batches. */
@@ -584,14 +363,14 @@ static void test_pg_capture(void **state)
 {
 	static const char *const want[] = { "BEGIN", "COMMIT", "SELECT",
 					    "SELECT" };
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 	size_t i;
 
 	(void)state;
-	flow_init(&f, &fm_l7_postgresql);
-	assert_int_equal(flow_run(&f, pg_ext, 1, 99, 0, 0), FM_L7_MATCH);
-	flow_run(&f, pg_ext + 1, NCHUNKS(pg_ext) - 1, 99, 0, 0);
+	l7_flow_init(&f, &fm_l7_postgresql);
+	assert_int_equal(l7_flow_run(&f, pg_ext, 1, 99, 0, 0), FM_L7_MATCH);
+	l7_flow_run(&f, pg_ext + 1, NCHUNKS(pg_ext) - 1, 99, 0, 0);
 	assert_int_equal(f.verdict, FM_L7_MATCH);
 	assert_int_equal(f.nreqs, NCHUNKS(want));
 	for (i = 0; i < NCHUNKS(want); i++) {
@@ -601,57 +380,57 @@ static void test_pg_capture(void **state)
 		assert_false(f.reqs[i].failed);
 	}
 	assert_int_equal(f.reqs[0].latency_ns, pg_ext[5].ts - pg_ext[4].ts);
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_string_equal(desc, "{\"database\":\"mailstore\","
 			    "\"requests\":4,\"server_version\":\"7.4.6\","
 			    "\"sqlstate_classes\":{},\"ssl\":false,"
 			    "\"user\":\"oryx\"}");
 	free(desc);
-	flow_free(&f);
-	check_splits(&fm_l7_postgresql, pg_ext, NCHUNKS(pg_ext));
+	l7_flow_free(&f);
+	l7_check_splits(&fm_l7_postgresql, pg_ext, NCHUNKS(pg_ext));
 }
 
 static void test_pg_ssl_refused(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_postgresql);
-	assert_int_equal(flow_run(&f, pg_ssl, NCHUNKS(pg_ssl), 99, 0, 0),
+	l7_flow_init(&f, &fm_l7_postgresql);
+	assert_int_equal(l7_flow_run(&f, pg_ssl, NCHUNKS(pg_ssl), 99, 0, 0),
 			 FM_L7_MATCH);
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_string_equal(desc, "{\"database\":\"postgres\","
 			    "\"requests\":0,\"sqlstate_classes\":{},"
 			    "\"ssl\":false,\"user\":\"test\"}");
 	free(desc);
-	flow_free(&f);
-	check_splits(&fm_l7_postgresql, pg_ssl, NCHUNKS(pg_ssl));
+	l7_flow_free(&f);
+	l7_check_splits(&fm_l7_postgresql, pg_ssl, NCHUNKS(pg_ssl));
 	/* GSSENCRequest accepted: encrypted from then on */
-	flow_init(&f, &fm_l7_postgresql);
-	assert_int_equal(flow_run(&f, pg_gss, NCHUNKS(pg_gss), 99, 0, 0),
+	l7_flow_init(&f, &fm_l7_postgresql);
+	assert_int_equal(l7_flow_run(&f, pg_gss, NCHUNKS(pg_gss), 99, 0, 0),
 			 FM_L7_MATCH);
-	assert_int_equal(flow_feed(&f, 0, false, "\x16\x03\x01", 3, 9, 0),
+	assert_int_equal(l7_flow_feed(&f, 0, false, "\x16\x03\x01", 3, 9, 0),
 			 FM_L7_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 /* SSL accepted; the server's answer seen before the request. */
 static void test_pg_ssl_accepted(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_postgresql);
-	assert_int_equal(flow_feed(&f, 1, false, "S", 1, 2, 0),
+	l7_flow_init(&f, &fm_l7_postgresql);
+	assert_int_equal(l7_flow_feed(&f, 1, false, "S", 1, 2, 0),
 			 FM_L7_NEED_MORE);
-	assert_int_equal(flow_feed(&f, 0, false, pg_ssl[0].data,
-				   pg_ssl[0].len, 1, 0), FM_L7_MATCH);
-	desc = flow_describe(&f);
+	assert_int_equal(l7_flow_feed(&f, 0, false, pg_ssl[0].data,
+				      pg_ssl[0].len, 1, 0), FM_L7_MATCH);
+	desc = l7_flow_describe(&f);
 	assert_non_null(strstr(desc, "\"ssl\":true"));
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_pg_simple_query(void **state)
@@ -663,17 +442,17 @@ static void test_pg_simple_query(void **state)
 	static const char q2[] = "Q\x00\x00\x00\x0f" "-- x\nBEGIN\x00";
 	static const char r2[] = "C\x00\x00\x00\x0a" "BEGIN\x00"
 				 "Z\x00\x00\x00\x05T";
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_postgresql);
-	flow_run(&f, pg_ssl + 2, 1, 99, 0, 0);
+	l7_flow_init(&f, &fm_l7_postgresql);
+	l7_flow_run(&f, pg_ssl + 2, 1, 99, 0, 0);
 	/* pipelined: both queries before the replies */
-	flow_feed(&f, 0, false, q1, sizeof(q1) - 1, 100, 0);
-	flow_feed(&f, 0, false, q2, sizeof(q2) - 1, 150, 0);
-	flow_feed(&f, 1, false, r1, sizeof(r1) - 1, 300, 0);
-	flow_feed(&f, 1, false, r2, sizeof(r2) - 1, 400, 0);
+	l7_flow_feed(&f, 0, false, q1, sizeof(q1) - 1, 100, 0);
+	l7_flow_feed(&f, 0, false, q2, sizeof(q2) - 1, 150, 0);
+	l7_flow_feed(&f, 1, false, r1, sizeof(r1) - 1, 300, 0);
+	l7_flow_feed(&f, 1, false, r2, sizeof(r2) - 1, 400, 0);
 	assert_int_equal(f.verdict, FM_L7_MATCH);
 	assert_int_equal(f.nreqs, 2);
 	assert_string_equal(f.reqs[0].method, "QUERY");
@@ -684,10 +463,10 @@ static void test_pg_simple_query(void **state)
 	assert_string_equal(f.reqs[1].route, "BEGIN");
 	assert_false(f.reqs[1].failed);
 	assert_int_equal(f.reqs[1].latency_ns, 250);
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_non_null(strstr(desc, "\"sqlstate_classes\":{\"42\":1}"));
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_pg_malformed(void **state)
@@ -708,28 +487,28 @@ static void test_pg_malformed(void **state)
 		BAD("server first", 1, "X\x00\x00\x00\x04"),
 #undef BAD
 	};
-	struct flow f;
+	struct l7_flow f;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < NCHUNKS(bad); i++) {
-		flow_init(&f, &fm_l7_postgresql);
-		if (flow_feed(&f, bad[i].dir, false, bad[i].data, bad[i].len,
-			      1, 0) != FM_L7_NO_MATCH)
+		l7_flow_init(&f, &fm_l7_postgresql);
+		if (l7_flow_feed(&f, bad[i].dir, false, bad[i].data, bad[i].len,
+				 1, 0) != FM_L7_NO_MATCH)
 			fail_msg("accepted %s", bad[i].what);
-		flow_free(&f);
+		l7_flow_free(&f);
 	}
 	/* an unknown message type after the match stops the following */
-	flow_init(&f, &fm_l7_postgresql);
-	flow_run(&f, pg_ssl + 2, 1, 99, 0, 0);
-	assert_int_equal(flow_feed(&f, 0, false, "!\x00\x00\x00\x04", 5, 1,
-				   0), FM_L7_MATCH);
-	assert_int_equal(flow_feed(&f, 0, false, "Q\x00\x00\x00\x05\x00", 6,
-				   1, 0), FM_L7_MATCH);
-	flow_feed(&f, 1, false, "Z\x00\x00\x00\x05I", 6, 2, 0);
+	l7_flow_init(&f, &fm_l7_postgresql);
+	l7_flow_run(&f, pg_ssl + 2, 1, 99, 0, 0);
+	assert_int_equal(l7_flow_feed(&f, 0, false, "!\x00\x00\x00\x04", 5, 1,
+				      0), FM_L7_MATCH);
+	assert_int_equal(l7_flow_feed(&f, 0, false, "Q\x00\x00\x00\x05\x00", 6,
+				      1, 0), FM_L7_MATCH);
+	l7_flow_feed(&f, 1, false, "Z\x00\x00\x00\x05I", 6, 2, 0);
 	assert_int_equal(f.nreqs, 0);
 	assert_int_equal(fm_l7_postgresql.gap(f.state, 1), FM_L7_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_pg_foreign(void **state)
@@ -737,7 +516,7 @@ static void test_pg_foreign(void **state)
 	static const char *const own[] = { "pg startup", NULL };
 
 	(void)state;
-	check_foreign(&fm_l7_postgresql, own);
+	l7_check_foreign(&fm_l7_postgresql, own);
 }
 
 int main(void)

@@ -9,233 +9,12 @@
 #include <string.h>
 #include <cmocka.h>
 #include "l7/l7.h"
-
-/* One stretch of one direction, as a capture delivered it. */
-struct chunk {
-	int dir;		/* enum fm_l7_dir */
-	uint64_t ts;		/* ns from the first packet */
-	size_t len;
-	bool datagram;
-	const char *data;
-};
-
-#define NCHUNKS(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_REQS 64
-
-struct flow {
-	const struct fm_l7_detector *d;
-	void *state;
-	enum fm_l7_verdict verdict;
-	struct fm_l7_request reqs[MAX_REQS];
-	size_t nreqs;
-};
-
-static void collect(void *ctx, const struct fm_l7_request *req)
-{
-	struct flow *f = ctx;
-
-	assert_non_null(memchr(req->method, 0, sizeof(req->method)));
-	assert_non_null(memchr(req->route, 0, sizeof(req->route)));
-	assert_true(f->nreqs < MAX_REQS);
-	f->reqs[f->nreqs++] = *req;
-}
-
-static void flow_init(struct flow *f, const struct fm_l7_detector *d)
-{
-	memset(f, 0, sizeof(*f));
-	f->d = d;
-	f->state = calloc(1, d->state_size);
-	assert_non_null(f->state);
-	f->verdict = FM_L7_NEED_MORE;
-}
-
-static void flow_free(struct flow *f)
-{
-	if (f->d->release)
-		f->d->release(f->state);
-	free(f->state);
-}
-
-/* Feeds @len bytes in pieces of at most @piece (0: whole). */
-static enum fm_l7_verdict flow_feed(struct flow *f, int dir, bool datagram,
-				    const void *data, size_t len,
-				    uint64_t ts, size_t piece)
-{
-	const struct fm_l7_sink sink = { .request = collect, .ctx = f };
-	const uint8_t *p = data;
-
-	do {
-		size_t n = piece && piece < len ? piece : len;
-
-		if (f->verdict == FM_L7_NO_MATCH)
-			break;
-		f->verdict = f->d->feed(f->state, &sink, dir, datagram, p, n,
-					ts);
-		p += n;
-		len -= n;
-	} while (len);
-	return f->verdict;
-}
-
-/* Feeds chunks; chunk @split_chunk is cut at byte @split_at. */
-static enum fm_l7_verdict flow_run(struct flow *f, const struct chunk *c,
-				   size_t n, size_t split_chunk,
-				   size_t split_at, size_t piece)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint64_t ts = 1000000000ULL + c[i].ts;
-
-		if (i == split_chunk && split_at && split_at < c[i].len) {
-			flow_feed(f, c[i].dir, c[i].datagram, c[i].data,
-				  split_at, ts, 0);
-			flow_feed(f, c[i].dir, c[i].datagram,
-				  c[i].data + split_at, c[i].len - split_at,
-				  ts, 0);
-		} else {
-			flow_feed(f, c[i].dir, c[i].datagram, c[i].data,
-				  c[i].len, ts, piece);
-		}
-	}
-	return f->verdict;
-}
-
-/* The detector's description, as a compact JSON string to compare. */
-static char *flow_describe(struct flow *f)
-{
-	json_t *l7 = json_object();
-	char *s;
-
-	assert_non_null(l7);
-	assert_int_equal(f->d->describe(f->state, l7), 0);
-	s = json_dumps(l7, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(l7);
-	assert_non_null(s);
-	return s;
-}
-
-static void assert_same_requests(const struct flow *a, const struct flow *b)
-{
-	size_t i;
-
-	assert_int_equal(a->nreqs, b->nreqs);
-	for (i = 0; i < a->nreqs; i++) {
-		assert_string_equal(a->reqs[i].method, b->reqs[i].method);
-		assert_string_equal(a->reqs[i].route, b->reqs[i].route);
-		assert_int_equal(a->reqs[i].status, b->reqs[i].status);
-		assert_int_equal(a->reqs[i].failed, b->reqs[i].failed);
-	}
-}
-
-/*
- * Every byte boundary of every chunk, and byte by byte: the requests and
- * the description must be those of the whole chunks.
- */
-static void check_splits(const struct fm_l7_detector *d,
-			 const struct chunk *c, size_t n)
-{
-	struct flow whole, cut;
-	char *want, *got;
-	size_t i, at;
-
-	flow_init(&whole, d);
-	flow_run(&whole, c, n, n, 0, 0);
-	want = flow_describe(&whole);
-	for (i = 0; i <= n; i++) {
-		for (at = 1; i == n ? at <= 1 : at < c[i].len; at++) {
-			flow_init(&cut, d);
-			if (i == n)
-				flow_run(&cut, c, n, n, 0, 1);
-			else
-				flow_run(&cut, c, n, i, at, 0);
-			assert_int_equal(cut.verdict, whole.verdict);
-			assert_same_requests(&whole, &cut);
-			got = flow_describe(&cut);
-			assert_string_equal(got, want);
-			free(got);
-			flow_free(&cut);
-		}
-	}
-	free(want);
-	flow_free(&whole);
-}
-
-/* Other protocols' first bytes: each must be refused in bounded bytes. */
-static const struct {
-	const char *name;
-	int dir;
-	const char *data;
-	size_t len;
-} foreign[] = {
-#define FOREIGN(name, dir, s) { name, dir, s, sizeof(s) - 1 }
-	FOREIGN("http get", 0, "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"),
-	FOREIGN("http reply", 1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
-	FOREIGN("ssh client", 0, "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
-	FOREIGN("ssh server", 1, "SSH-2.0-OpenSSH_8.9\r\n"),
-	FOREIGN("tls hello", 0,
-		"\x16\x03\x01\x00\x31\x01\x00\x00\x2d\x03\x03"
-		"0123456789abcdef0123456789abcdef\x00\x00\x02\x13\x01\x01\x00"
-		"\x00\x00"),
-	FOREIGN("random", 0,
-		"\x8e\x1f\x52\xd3\x9a\x07\xc4\x41\xbb\x2e\x60\x15\xf3\x7d\x09"
-		"\xa8\x3c\x91\x5e\xe2\x44\x0b\xd7\x6f\x12\x88\xc9\x35\x7a\xfe"),
-	FOREIGN("random reply", 1,
-		"\xfe\x7a\x35\xc9\x88\x12\x6f\xd7\x0b\x44\xe2\x5e\x91\x3c\xa8"
-		"\x09\x7d\xf3\x15\x60\x2e\xbb\x41\xc4\x07\x9a\xd3\x52\x1f\x8e"),
-	FOREIGN("smtp banner", 1, "220 mx.example.org ESMTP Postfix\r\n"),
-	FOREIGN("redis", 0, "*1\r\n$4\r\nPING\r\n"),
-	FOREIGN("memcache", 0, "get foo\r\n"),
-	FOREIGN("pg startup", 0,
-		"\x00\x00\x00\x17\x00\x03\x00\x00user\x00" "bob\x00\x00"),
-	FOREIGN("mysql greeting", 1,
-		"\x23\x00\x00\x00\x0a" "8.0.36\x00\x0c\x00\x00\x00"
-		"12345678\x00\xff\xff\x21\x02\x00\xff\xdf\x15"
-		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
-	FOREIGN("dns query", 0,
-		"\x00\x1d\xbc\x1f\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-		"\x03www\x07" "example\x03" "com\x00\x00\x1c\x00\x01"),
-#undef FOREIGN
-};
-
-/*
- * @d must refuse every foreign flow but the ones named in @own, within
- * FM_L7_REASM_MAX bytes: the first bytes, then filler of the same kind.
- */
-static void check_foreign(const struct fm_l7_detector *d,
-			  const char *const *own)
-{
-	static uint8_t filler[512];
-	size_t i, j, fed;
-
-	memset(filler, 'a', sizeof(filler));
-	for (i = 0; i < NCHUNKS(foreign); i++) {
-		struct flow f;
-		bool skip = false;
-
-		for (j = 0; own && own[j]; j++)
-			skip |= !strcmp(own[j], foreign[i].name);
-		if (skip)
-			continue;
-		flow_init(&f, d);
-		flow_feed(&f, foreign[i].dir, false, foreign[i].data,
-			  foreign[i].len, 1000, 0);
-		for (fed = foreign[i].len;
-		     f.verdict == FM_L7_NEED_MORE && fed <= FM_L7_REASM_MAX;
-		     fed += sizeof(filler))
-			flow_feed(&f, foreign[i].dir, false, filler,
-				  sizeof(filler), 2000, 0);
-		if (f.verdict != FM_L7_NO_MATCH)
-			fail_msg("%s claimed \"%s\"", d->name,
-				 foreign[i].name);
-		flow_free(&f);
-	}
-}
+#include "l7_harness.h"
 
 /* 443-curl.pcap: the ClientHello, the start of the ServerHello flight;
  * tls_1.3_unidirectional_client.pcapng: a client side only;
  * 443-chrome.pcap: one server segment from the middle of a stream. */
-static const struct chunk curl_hello[] = {
+static const struct l7_chunk curl_hello[] = {
 	{ 0, 0ULL, 517, false,
 	  "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03>8A\xed\xcc \xf6\xd0"
 		"\xe5\xf7\x16z\xb7\xee\x91\xa8\x00\xc8\xefp\xc2\xd6$\xc7\xc7\x94:"
@@ -280,7 +59,7 @@ static const struct chunk curl_hello[] = {
 		"\x03U\x04\x06\x13\x02US1\x16""0\x14\x06\x03U\x04\x0a\x13\x0dLet'" },
 };
 
-static const struct chunk google_13[] = {
+static const struct l7_chunk google_13[] = {
 	{ 0, 0ULL, 564, false,
 	  "\x16\x03\x01\x02/\x01\x00\x02+\x03\x03\xd3\xa2]ya\xee\xeey\x19"
 		"\xcd""aK\xd8\xb0\xf6=Zo\x8cl\xa4\xde\x18(\xbd\xa0T\xf9V\xf1\xaf$"
@@ -318,7 +97,7 @@ static const struct chunk google_13[] = {
 		"u" },
 };
 
-static const struct chunk chrome_mid[] = {
+static const struct l7_chunk chrome_mid[] = {
 	{ 1, 0ULL, 64, false,
 	  "\x01\xb0""d\x85\x09\x06\x0d,\x17\x03\x03\x05$\x1e\xd4.FXO}x\x09y"
 		"=\xaf\xc3\xe5`\x9c\xa0?~8\x1f\xa0~\x22\xd4\xf5""C'A9D\xd3\xff"
@@ -328,13 +107,13 @@ static const struct chunk chrome_mid[] = {
 static void test_curl_capture(void **state)
 {
 	json_t *l7 = json_object();
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_tls);
-	assert_int_equal(flow_run(&f, curl_hello, 1, 1, 0, 0), FM_L7_MATCH);
-	assert_int_equal(flow_run(&f, curl_hello + 1, 1, 1, 0, 0),
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_equal(l7_flow_run(&f, curl_hello, 1, 1, 0, 0), FM_L7_MATCH);
+	assert_int_equal(l7_flow_run(&f, curl_hello + 1, 1, 1, 0, 0),
 			 FM_L7_MATCH);
 	assert_int_equal(f.nreqs, 0);
 	/* ServerHello 40.678 ms after the ClientHello */
@@ -353,25 +132,25 @@ static void test_curl_capture(void **state)
 			    "\"sni\":\"www.ntop.org\",\"version\":\"1.2\"}");
 	free(desc);
 	json_decref(l7);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_client_only_13(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_tls);
-	assert_int_equal(flow_run(&f, google_13, NCHUNKS(google_13), 9, 0, 0),
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_equal(l7_flow_run(&f, google_13, NCHUNKS(google_13), 9, 0, 0),
 			 FM_L7_MATCH);
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_string_equal(desc,
 			    "{\"alpn\":[\"http/1.1\"],"
 			    "\"client_version\":\"1.3\","
 			    "\"sni\":\"www.google.com\",\"version\":\"1.3\"}");
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 /*
@@ -387,10 +166,10 @@ static void test_client_only_13(void **state)
 static void test_mid_stream(void **state)
 {
 	static const uint8_t next_hdr[] = { 0x17, 0x03, 0x03, 0x05, 0x24 };
-	const struct chunk *c = &chrome_mid[0];
+	const struct l7_chunk *c = &chrome_mid[0];
 	size_t len = CHROME_NEXT_HDR + sizeof(next_hdr) + 16;
 	uint8_t *seg = calloc(1, len);
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
@@ -398,55 +177,56 @@ static void test_mid_stream(void **state)
 	memcpy(seg, c->data, c->len);
 	memcpy(seg + CHROME_NEXT_HDR, next_hdr, sizeof(next_hdr));
 
-	flow_init(&f, &fm_l7_tls);
-	assert_int_equal(flow_feed(&f, FM_L7_TO_CLIENT, false, seg, len, 0, 0),
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_equal(l7_flow_feed(&f, FM_L7_TO_CLIENT, false, seg, len,
+				      0, 0),
 			 FM_L7_MATCH);
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_non_null(strstr(desc, "\"midstream\":true"));
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 
-	flow_init(&f, &fm_l7_tls);
-	assert_int_not_equal(flow_feed(&f, FM_L7_TO_CLIENT, false, seg,
-				       CHROME_NEXT_HDR + 4, 0, 0),
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_not_equal(l7_flow_feed(&f, FM_L7_TO_CLIENT, false, seg,
+					  CHROME_NEXT_HDR + 4, 0, 0),
 			     FM_L7_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 
 	seg[8 + 4]++;
-	flow_init(&f, &fm_l7_tls);
-	assert_int_not_equal(flow_feed(&f, FM_L7_TO_CLIENT, false, seg, len,
-				       0, 0),
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_not_equal(l7_flow_feed(&f, FM_L7_TO_CLIENT, false, seg, len,
+					  0, 0),
 			     FM_L7_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 	free(seg);
 }
 
 static void test_splits(void **state)
 {
 	(void)state;
-	check_splits(&fm_l7_tls, curl_hello, NCHUNKS(curl_hello));
-	check_splits(&fm_l7_tls, google_13, 1);
+	l7_check_splits(&fm_l7_tls, curl_hello, NCHUNKS(curl_hello));
+	l7_check_splits(&fm_l7_tls, google_13, 1);
 }
 
 /* The server's hello first (or alone) still matches; no handshake time. */
 static void test_server_first(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_tls);
-	flow_feed(&f, FM_L7_TO_CLIENT, false, curl_hello[1].data,
-		  curl_hello[1].len, 5000, 0);
+	l7_flow_init(&f, &fm_l7_tls);
+	l7_flow_feed(&f, FM_L7_TO_CLIENT, false, curl_hello[1].data,
+		     curl_hello[1].len, 5000, 0);
 	assert_int_equal(f.verdict, FM_L7_MATCH);
-	flow_feed(&f, FM_L7_TO_SERVER, false, curl_hello[0].data,
-		  curl_hello[0].len, 6000, 0);
-	desc = flow_describe(&f);
+	l7_flow_feed(&f, FM_L7_TO_SERVER, false, curl_hello[0].data,
+		     curl_hello[0].len, 6000, 0);
+	desc = l7_flow_describe(&f);
 	assert_null(strstr(desc, "handshake_ms"));
 	assert_non_null(strstr(desc, "\"server_version\":\"1.2\""));
 	assert_non_null(strstr(desc, "\"sni\":\"www.ntop.org\""));
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 /* A hello split over several records, 5 handshake bytes in each. */
@@ -454,25 +234,25 @@ static void test_fragmented_records(void **state)
 {
 	const uint8_t *hs = (const uint8_t *)curl_hello[0].data + 5;
 	size_t hs_len = curl_hello[0].len - 5, off;
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
-	flow_init(&f, &fm_l7_tls);
+	l7_flow_init(&f, &fm_l7_tls);
 	for (off = 0; off < hs_len; off += 5) {
 		uint8_t rec[10] = { 22, 3, 1, 0, 0 };
 		size_t n = hs_len - off < 5 ? hs_len - off : 5;
 
 		rec[4] = (uint8_t)n;
 		memcpy(rec + 5, hs + off, n);
-		flow_feed(&f, FM_L7_TO_SERVER, false, rec, 5 + n, 1000, 0);
+		l7_flow_feed(&f, FM_L7_TO_SERVER, false, rec, 5 + n, 1000, 0);
 		assert_int_equal(f.verdict,
 				 off ? FM_L7_MATCH : FM_L7_NEED_MORE);
 	}
-	desc = flow_describe(&f);
+	desc = l7_flow_describe(&f);
 	assert_non_null(strstr(desc, "\"sni\":\"www.ntop.org\""));
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 /* A ClientHello larger than the buffer: read as far as it was kept. */
@@ -484,7 +264,7 @@ static void test_oversized_hello(void **state)
 	};
 	size_t body = 4 + 6000, off = 0, ext;
 	uint8_t *p = rec + 9;
-	struct flow f;
+	struct l7_flow f;
 	char *desc;
 
 	(void)state;
@@ -507,14 +287,14 @@ static void test_oversized_hello(void **state)
 	p[off] = 0; p[off + 1] = 21;
 	p[off + 2] = (6000 - off - 4) >> 8;
 	p[off + 3] = (6000 - off - 4) & 0xff;
-	flow_init(&f, &fm_l7_tls);
-	assert_int_equal(flow_feed(&f, FM_L7_TO_SERVER, false, rec,
-				   sizeof(rec), 1000, 700), FM_L7_MATCH);
-	desc = flow_describe(&f);
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_equal(l7_flow_feed(&f, FM_L7_TO_SERVER, false, rec,
+				      sizeof(rec), 1000, 700), FM_L7_MATCH);
+	desc = l7_flow_describe(&f);
 	assert_non_null(strstr(desc, "\"sni\":\"a.example\""));
 	assert_non_null(strstr(desc, "\"client_version\":\"1.2\""));
 	free(desc);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_malformed(void **state)
@@ -540,33 +320,33 @@ static void test_malformed(void **state)
 
 	(void)state;
 	for (i = 0; i < NCHUNKS(bad); i++) {
-		struct flow f;
+		struct l7_flow f;
 
-		flow_init(&f, &fm_l7_tls);
-		if (flow_feed(&f, FM_L7_TO_SERVER, false, bad[i].data,
-			      bad[i].len, 1000, 0) != FM_L7_NO_MATCH)
+		l7_flow_init(&f, &fm_l7_tls);
+		if (l7_flow_feed(&f, FM_L7_TO_SERVER, false, bad[i].data,
+				 bad[i].len, 1000, 0) != FM_L7_NO_MATCH)
 			fail_msg("accepted %s", bad[i].name);
-		flow_free(&f);
+		l7_flow_free(&f);
 	}
 }
 
 static void test_datagram_and_gap(void **state)
 {
-	struct flow f;
+	struct l7_flow f;
 
 	(void)state;
-	flow_init(&f, &fm_l7_tls);
-	assert_int_equal(flow_feed(&f, 0, true, curl_hello[0].data,
-				   curl_hello[0].len, 1, 0), FM_L7_NO_MATCH);
-	flow_free(&f);
-	flow_init(&f, &fm_l7_tls);
-	flow_feed(&f, 0, false, curl_hello[0].data, 100, 1, 0);
+	l7_flow_init(&f, &fm_l7_tls);
+	assert_int_equal(l7_flow_feed(&f, 0, true, curl_hello[0].data,
+				      curl_hello[0].len, 1, 0), FM_L7_NO_MATCH);
+	l7_flow_free(&f);
+	l7_flow_init(&f, &fm_l7_tls);
+	l7_flow_feed(&f, 0, false, curl_hello[0].data, 100, 1, 0);
 	assert_int_equal(f.verdict, FM_L7_MATCH);
 	assert_int_equal(fm_l7_tls.gap(f.state, 0), FM_L7_MATCH);
-	flow_free(&f);
-	flow_init(&f, &fm_l7_tls);
+	l7_flow_free(&f);
+	l7_flow_init(&f, &fm_l7_tls);
 	assert_int_equal(fm_l7_tls.gap(f.state, 0), FM_L7_NO_MATCH);
-	flow_free(&f);
+	l7_flow_free(&f);
 }
 
 static void test_foreign(void **state)
@@ -574,7 +354,7 @@ static void test_foreign(void **state)
 	static const char *const own[] = { "tls hello", NULL };
 
 	(void)state;
-	check_foreign(&fm_l7_tls, own);
+	l7_check_foreign(&fm_l7_tls, own);
 }
 
 int main(void)

@@ -767,16 +767,14 @@ static int parse_verb(int argc, char **argv, char *err, size_t errlen)
 		[METRICS_EDGES] = "edges",
 		[METRICS_TOPOLOGY] = "topology",
 		[METRICS_TOP] = "top",
+		[METRICS_ROUTES] = "routes",
 	};
 	struct metrics_opts mo;
-	struct routes_opts ro;
 	struct flows_opts fo;
 	size_t v;
 
 	if (!strcmp(argv[0], "flows"))
 		return flows_parse_args(argc, argv, &fo, err, errlen);
-	if (!strcmp(argv[0], "routes"))
-		return routes_parse_args(argc, argv, NOW_S, &ro, err, errlen);
 	for (v = 0; v < sizeof(verbs) / sizeof(*verbs); v++)
 		if (!strcmp(argv[0], verbs[v]))
 			return metrics_parse_args(v, argc, argv, NOW_S, &mo,
@@ -911,6 +909,8 @@ static void test_parsed_values(void **state)
 			  "-o", "wide", NULL };
 	char *top[] = { "top", "--interval", "5s", "--config", "/c", NULL };
 	char *flows[] = { "flows", "--since", "90s", "--to", "db", NULL };
+	char *routes[] = { "routes", "--from", "web", "--protocol", "grpc",
+			   "api", NULL };
 	struct metrics_opts mo;
 	struct flows_opts fo;
 	char err[CLI_ERR_MAX];
@@ -934,6 +934,14 @@ static void test_parsed_values(void **state)
 	assert_string_equal(mo.config_path, "/c");
 	assert_int_equal(mo.from_s, NOW_S - 60);	/* the default 1m */
 	assert_null(mo.window);
+
+	assert_int_equal(metrics_parse_args(METRICS_ROUTES, 6, routes, NOW_S,
+					    &mo, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_string_equal(mo.client, "web");
+	assert_string_equal(mo.protocol, "grpc");
+	assert_string_equal(mo.service, "api");
+	assert_int_equal(mo.format, CLI_FORMAT_TABLE);
 
 	/* defaults, and a fresh start */
 	assert_int_equal(metrics_parse_args(METRICS_TOPOLOGY, 1, top, NOW_S,

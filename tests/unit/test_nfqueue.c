@@ -29,6 +29,7 @@
 #include <linux/flowmesh.h>
 #include "daemon/nfqueue.h"
 #include "l7/engine.h"
+#include "pktbuild.h"
 
 #define Q	7000
 #define NETNS	4026531840U
@@ -97,38 +98,15 @@ struct ippkt {
 	size_t len;
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 /* IPv4 + TCP (ACK|PSH) carrying @text. */
 static void tcp4(struct ippkt *p, const uint8_t *src, const uint8_t *dst,
 		 uint16_t sport, uint16_t dport, uint32_t seq, const char *text)
 {
-	size_t plen = strlen(text);
+	size_t l4;
 
 	memset(p, 0, sizeof(*p));
-	p->len = 40 + plen;
-	p->buf[0] = 0x45;
-	put16(p->buf + 2, (uint16_t)p->len);
-	p->buf[8] = 64;
-	p->buf[9] = IPPROTO_TCP;
-	memcpy(p->buf + 12, src, 4);
-	memcpy(p->buf + 16, dst, 4);
-	put16(p->buf + 20, sport);
-	put16(p->buf + 22, dport);
-	put32(p->buf + 24, seq);
-	p->buf[32] = 5 << 4;
-	p->buf[33] = 0x18;
-	memcpy(p->buf + 40, text, plen);
+	l4 = pkt_tcp(p->buf + 20, sport, dport, seq, 0x18, text);
+	p->len = pkt_ipv4(p->buf, src, dst, IPPROTO_TCP, l4, 0);
 }
 
 /* IPv6 + UDP carrying @len bytes of @data. */
@@ -136,19 +114,15 @@ static void udp6(struct ippkt *p, uint16_t sport, uint16_t dport,
 		 const uint8_t *data, size_t len)
 {
 	memset(p, 0, sizeof(*p));
-	p->len = 48 + len;
+	p->len = 40 + pkt_udp(p->buf + 40, sport, dport, data, len);
 	p->buf[0] = 0x60;
-	put16(p->buf + 4, (uint16_t)(8 + len));
+	pkt_put16(p->buf + 4, (uint16_t)(8 + len));
 	p->buf[6] = IPPROTO_UDP;
 	p->buf[7] = 64;
 	p->buf[8] = 0xfd;
 	p->buf[23] = 1;
 	p->buf[24] = 0xfd;
 	p->buf[39] = 2;
-	put16(p->buf + 40, sport);
-	put16(p->buf + 42, dport);
-	put16(p->buf + 44, (uint16_t)(8 + len));
-	memcpy(p->buf + 48, data, len);
 }
 
 static void feed(struct fm_nfq *nfq, uint16_t queue, const struct ippkt *ip,

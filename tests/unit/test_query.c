@@ -70,15 +70,17 @@ static void put_simple(struct fm_store *s, uint32_t res, uint64_t start,
 	put_window_ok(s, &w);
 }
 
-static uint32_t resolution(struct fm_store *s, uint64_t from_s)
+static uint32_t resolution(struct fm_store *s, uint64_t from_s,
+			   uint64_t to_s)
 {
-	struct fm_query q = { .from_s = from_s, .to_s = from_s + 1 };
+	struct fm_query q = { .from_s = from_s, .to_s = to_s };
 	uint32_t res;
 
 	assert_int_equal(fm_query_resolution(s, &q, &res), 0);
 	return res;
 }
 
+/* The resolution whose windows in the period start earliest; finest on a tie. */
 static void test_resolution(void **state)
 {
 	struct store_fixture *f = *state;
@@ -86,22 +88,30 @@ static void test_resolution(void **state)
 	uint32_t res;
 
 	/* nothing stored: the finest, reading nothing */
-	assert_int_equal(resolution(f->s, T0), FM_RES_FINE);
+	assert_int_equal(resolution(f->s, T0, T0 + 60), FM_RES_FINE);
 
-	/* minutes and hours only: minutes are then the finest */
+	/* minutes and hours only */
 	put_simple(f->s, FM_RES_MINUTE, T0 - 600, "a", "b", 1);
 	put_simple(f->s, FM_RES_HOUR, T0 - 7200, "a", "b", 1);
-	assert_int_equal(resolution(f->s, T0 - 600), FM_RES_MINUTE);
-	assert_int_equal(resolution(f->s, T0 - 601), FM_RES_HOUR);
+	assert_int_equal(resolution(f->s, T0 - 600, T0), FM_RES_MINUTE);
+	assert_int_equal(resolution(f->s, T0 - 7200, T0), FM_RES_HOUR);
 
 	put_simple(f->s, FM_RES_FINE, T0, "a", "b", 1);
 	put_simple(f->s, FM_RES_FINE, T0 + 10, "a", "b", 1);
-	assert_int_equal(resolution(f->s, T0 + 5), FM_RES_FINE);
-	assert_int_equal(resolution(f->s, T0), FM_RES_FINE);
-	assert_int_equal(resolution(f->s, T0 - 1), FM_RES_MINUTE);
-	assert_int_equal(resolution(f->s, T0 - 7200), FM_RES_HOUR);
-	/* nothing reaches back that far: the coarsest with data */
-	assert_int_equal(resolution(f->s, T0 - 86400), FM_RES_HOUR);
+	assert_int_equal(resolution(f->s, T0, T0 + 60), FM_RES_FINE);
+	/*
+	 * the agent started within the period: no coarser window starts in
+	 * it (the minute before from_s would not count), the fine ones do
+	 */
+	assert_int_equal(resolution(f->s, T0 - 30, T0 + 30), FM_RES_FINE);
+	/* finer rows gone (retention): the coarser ones reach back further */
+	assert_int_equal(resolution(f->s, T0 - 600, T0 + 60), FM_RES_MINUTE);
+	assert_int_equal(resolution(f->s, T0 - 86400, T0 + 60), FM_RES_HOUR);
+	/* a tie goes to the finer */
+	put_simple(f->s, FM_RES_MINUTE, T0, "a", "b", 1);
+	assert_int_equal(resolution(f->s, T0, T0 + 60), FM_RES_FINE);
+	/* nothing in the period: any reads nothing */
+	assert_int_equal(resolution(f->s, T0 + 3600, T0 + 3660), FM_RES_FINE);
 
 	/* a resolution asked for is the one used */
 	assert_int_equal(fm_query_resolution(f->s, &q, &res), 0);

@@ -866,87 +866,6 @@ static void test_reader_during_write(void **state)
 	fm_store_close(r);
 }
 
-/*
- * Schema 1 as flowmesh wrote it before routes existed, kept verbatim:
- * databases of that version are upgraded from exactly this.
- */
-static const char schema_v1[] =
-	"CREATE TABLE windows ("
-	" res INTEGER NOT NULL,"
-	" start INTEGER NOT NULL,"
-	" client TEXT NOT NULL,"
-	" server TEXT NOT NULL,"
-	" opened INTEGER NOT NULL,"
-	" closed INTEGER NOT NULL,"
-	" tx_bytes INTEGER NOT NULL,"
-	" rx_bytes INTEGER NOT NULL,"
-	" tx_packets INTEGER NOT NULL,"
-	" rx_packets INTEGER NOT NULL,"
-	" retransmits INTEGER NOT NULL,"
-	" exchanges INTEGER NOT NULL,"
-	" requests INTEGER,"
-	" failures INTEGER,"
-	" sample_rate REAL,"
-	" latency BLOB,"
-	" rtt BLOB,"
-	" PRIMARY KEY (res, start, client, server)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE flows ("
-	" flow_id INTEGER NOT NULL,"
-	" netns INTEGER NOT NULL,"
-	" family INTEGER NOT NULL,"
-	" proto INTEGER NOT NULL,"
-	" client BLOB NOT NULL,"
-	" client_port INTEGER NOT NULL,"
-	" server BLOB NOT NULL,"
-	" server_port INTEGER NOT NULL,"
-	" client_service TEXT NOT NULL,"
-	" server_service TEXT NOT NULL,"
-	" opened_ns INTEGER NOT NULL,"
-	" closed_ns INTEGER NOT NULL,"
-	" tx_bytes INTEGER NOT NULL,"
-	" tx_packets INTEGER NOT NULL,"
-	" rx_bytes INTEGER NOT NULL,"
-	" rx_packets INTEGER NOT NULL,"
-	" state INTEGER NOT NULL,"
-	" rtt_samples INTEGER NOT NULL,"
-	" rtt_min_us INTEGER NOT NULL,"
-	" rtt_max_us INTEGER NOT NULL,"
-	" rtt_sum_us INTEGER NOT NULL,"
-	" rtt_hs_client_us INTEGER NOT NULL,"
-	" rtt_hs_server_us INTEGER NOT NULL,"
-	" response_count INTEGER NOT NULL,"
-	" response_sum_us INTEGER NOT NULL,"
-	" response_max_us INTEGER NOT NULL,"
-	" retransmits INTEGER NOT NULL,"
-	" resets INTEGER NOT NULL,"
-	" zero_windows INTEGER NOT NULL"
-	");"
-	"CREATE INDEX flows_closed ON flows (closed_ns);"
-	"CREATE TABLE live_flows ("
-	" flow_id INTEGER PRIMARY KEY,"
-	" netns INTEGER NOT NULL,"
-	" family INTEGER NOT NULL,"
-	" proto INTEGER NOT NULL,"
-	" client_port INTEGER NOT NULL,"
-	" server_port INTEGER NOT NULL,"
-	" client BLOB NOT NULL,"
-	" server BLOB NOT NULL,"
-	" opened_ns INTEGER NOT NULL,"
-	" client_service TEXT NOT NULL,"
-	" server_service TEXT NOT NULL,"
-	" tx_bytes INTEGER NOT NULL,"
-	" tx_packets INTEGER NOT NULL,"
-	" rx_bytes INTEGER NOT NULL,"
-	" rx_packets INTEGER NOT NULL,"
-	" retransmits INTEGER NOT NULL,"
-	" response_count INTEGER NOT NULL"
-	");"
-	"CREATE TABLE meta ("
-	" key TEXT PRIMARY KEY,"
-	" value INTEGER NOT NULL"
-	") WITHOUT ROWID;";
-
 static void route(struct fm_route_row *r, uint32_t res, uint64_t start,
 		  const char *server, const char *route_name, uint64_t n)
 {
@@ -981,8 +900,13 @@ static void test_migrate_v1(void **state)
 	void *sdb;
 
 	db = raw_open(f);
-	raw_exec(db, schema_v1);
-	raw_exec(db, "PRAGMA user_version = 1");
+	assert_int_equal(fm_store_migrate_to(db, 1), 0);
+	assert_int_equal(sql_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(db, "SELECT COUNT(*) FROM sqlite_master"
+				 " WHERE name = 'routes'"), 0);
+	assert_int_equal(fm_store_migrate_to(db, FM_STORE_SCHEMA_VERSION + 1),
+			 -EINVAL);
+	assert_int_equal(fm_store_migrate_to(db, -1), -EINVAL);
 	raw_exec(db, "INSERT INTO windows (res, start, client, server, opened,"
 		 " closed, tx_bytes, rx_bytes, tx_packets, rx_packets,"
 		 " retransmits, exchanges) VALUES (10, 1700000000, 'web', 'db',"
