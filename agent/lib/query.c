@@ -136,10 +136,12 @@ static int query_u64(struct fm_store *s, const char *sql,
 }
 
 /*
- * A period is read at the resolution whose windows in it start earliest,
- * the finest on a tie: a finer one when it reaches back as far, a coarser
- * one when the finer rows are gone (retention), and the finer one when
- * the agent started within the period (no coarser row starts in it yet).
+ * A period is read at the finest resolution with windows in it, unless a
+ * coarser one reaches back further by at least one of its windows: then
+ * the finer rows are gone (retention).  A coarser window that merely
+ * starts before the first finer one (the agent started within it) does
+ * not win: its rows end at the last roll-up, and the finer windows since
+ * then would be left out.
  */
 int fm_query_resolution(struct fm_store *s, const struct fm_query *q,
 			uint32_t *res_s)
@@ -169,7 +171,7 @@ int fm_query_resolution(struct fm_store *s, const struct fm_query *q,
 		err = query_u64(s, first_sql, args, 3, &first, &found);
 		if (err)
 			return err;
-		if (found && (!any || first < best)) {
+		if (found && (!any || first + cand[i] <= best)) {
 			any = true;
 			best = first;
 			*res_s = cand[i];

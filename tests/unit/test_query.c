@@ -80,7 +80,10 @@ static uint32_t resolution(struct fm_store *s, uint64_t from_s,
 	return res;
 }
 
-/* The resolution whose windows in the period start earliest; finest on a tie. */
+/*
+ * The finest resolution with windows in the period, unless a coarser one
+ * reaches back further by one of its windows.
+ */
 static void test_resolution(void **state)
 {
 	struct store_fixture *f = *state;
@@ -110,6 +113,14 @@ static void test_resolution(void **state)
 	/* a tie goes to the finer */
 	put_simple(f->s, FM_RES_MINUTE, T0, "a", "b", 1);
 	assert_int_equal(resolution(f->s, T0, T0 + 60), FM_RES_FINE);
+	/*
+	 * the agent started within a minute that is rolled up: that minute
+	 * starts before the first fine window but not a whole minute
+	 * before, and the fine windows since the roll-up must not be lost
+	 */
+	put_simple(f->s, FM_RES_MINUTE, T0 - 60, "a", "b", 1);
+	put_simple(f->s, FM_RES_FINE, T0 - 30, "a", "b", 1);
+	assert_int_equal(resolution(f->s, T0 - 120, T0 + 60), FM_RES_FINE);
 	/* nothing in the period: any reads nothing */
 	assert_int_equal(resolution(f->s, T0 + 3600, T0 + 3660), FM_RES_FINE);
 

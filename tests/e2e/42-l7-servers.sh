@@ -1,0 +1,203 @@
+#!/bin/bash
+# Real servers and clients of each L7 protocol between two pods, with
+# flowmeshd inspecting every flow (inspect_one_in = 1) and no opaque port:
+# each flow carries its protocol in both pods' views, and its requests are
+# counted per route with their failures (redis-server and redis-cli;
+# memcached; dnsmasq; python's smtpd and smtplib; nghttpd and curl over
+# HTTP/2 cleartext; a python gRPC server and client).  Redis's DEBUG SLEEP
+# 0.05 has a median latency of 50 ms to 50 ms + 20 % + 5 ms, a gRPC method
+# that answers after 50 ms one of at least 50 ms.
+. "$(dirname "$0")/lib.sh"
+
+FLOWMESHD_BIN=$E2E_ROOT/build/flowmeshd
+CLIENTS=$E2E_DIR/l7_clients.py
+STATE=/var/cache/flowmesh-e2e-l7-servers
+SRV=198.18.2.2
+
+cleanup() {
+	# (set -e holds in the trap too: nothing here may fail)
+	if [ -n "${DAEMON:-}" ]; then
+		kill -9 "$DAEMON" 2>/dev/null || true
+		wait "$DAEMON" 2>/dev/null || true
+	fi
+	[ -z "${SERVERS:-}" ] || kill $SERVERS 2>/dev/null || true
+	pods_del
+	module_unload
+	rm -rf "$STATE"
+}
+trap cleanup EXIT
+
+rm -rf "$STATE" && mkdir -p "$STATE/www"
+pod_add client server
+pod_veth client eth0 server eth0
+pod_addr client eth0 198.18.2.1/24
+pod_addr server eth0 $SRV/24
+in_pod client ping -c 1 $SRV >/dev/null
+echo hello >"$STATE/www/hello.txt"
+
+cat >"$STATE/flowmeshd.conf" <<-CONF
+	database = $STATE/flowmesh.db
+	socket = $STATE/flowmeshd.sock
+	inventory = none
+	http_listen = off
+	window = 5s
+	grace = 1s
+	flush_interval = 1s
+	inspect_one_in = 1
+CONF
+cli() { flowmesh "$@" --config "$STATE/flowmeshd.conf"; }
+
+module_load
+# the checks look at flows after their connections closed
+flowmesh config set timeout_tcp_closed=600 timeout_udp=600 >/dev/null
+# Redis and memcache ports are opaque by default: never inspected.
+flowmesh config set opaque_ports=none >/dev/null
+# Routes are read over the last 10 minutes, a period flowmeshd started
+# within: its first minute is rolled up while the scenario runs, and the
+# 5 s windows since must still be read.
+"$FLOWMESHD_BIN" -c "$STATE/flowmeshd.conf" 2>"$STATE/flowmeshd.log" &
+DAEMON=$!
+wait_for 30 test -S "$STATE/flowmeshd.sock" ||
+	fail "flowmeshd did not start: $(cat "$STATE/flowmeshd.log")"
+pass "flowmeshd started"
+
+# serve NAME COMMAND...: a server in the server pod, output in NAME.log
+serve() {
+	local name=$1
+	shift
+	in_pod server "$@" >"$STATE/$name.log" 2>&1 &
+	SERVERS="${SERVERS:-} $!"
+}
+logs() { tail -n 20 "$STATE/$1.log"; }
+serve redis redis-server --bind $SRV --port 6379 --protected-mode no \
+	--enable-debug-command yes --save '' --appendonly no --daemonize no
+serve memcache memcached -u nobody -l $SRV -p 11211
+serve dns dnsmasq --no-resolv --no-hosts --address=/example.test/$SRV \
+	--listen-address=$SRV --bind-interfaces --port 53 -k --pid-file= \
+	-u root
+serve smtp python3 -W ignore -m smtpd -n -c DebuggingServer $SRV:2525
+serve http2 nghttpd --no-tls -a $SRV -d "$STATE/www" 8080
+serve grpc python3 "$CLIENTS" grpc-serve $SRV 50051
+for port in 6379 11211 2525 8080 50051; do
+	wait_port server $port || fail "no server on port $port"
+done
+wait_port server 53 udp || fail "no DNS server"
+pass "servers started"
+
+# A first datagram makes records name both pods: their queues get bound.
+in_pod client python3 -c "import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
+netns_watched() {
+	flowmesh status -o json --socket "$STATE/flowmeshd.sock" | python3 -c 'import json, sys
+sys.exit(json.load(sys.stdin)["agent"]["l7_netns_watched"] < 2)'
+}
+wait_for 20 netns_watched ||
+	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
+pass "queues bound in both pods"
+
+# The clients: one connection (or query) per command unless said.
+rcli() { in_pod client redis-cli -h $SRV "$@"; }
+[ "$(rcli SET k v)" = OK ] && [ "$(rcli GET k)" = v ] &&
+	rcli INCR k | grep -q '^ERR ' ||
+	fail "redis commands: $(logs redis)"
+# 5 answers 50 ms late, on one connection
+[ "$(rcli -r 5 DEBUG SLEEP 0.05 | grep -c '^OK$')" = 5 ] ||
+	fail "redis DEBUG SLEEP: $(logs redis)"
+in_pod client python3 "$CLIENTS" memcache $SRV 11211 || fail "memcache"
+in_pod client python3 "$CLIENTS" dns $SRV example.test 0 &&
+	in_pod client python3 "$CLIENTS" dns $SRV other.invalid 5 ||
+	fail "DNS queries"
+in_pod client python3 "$CLIENTS" smtp $SRV 2525 || fail "SMTP"
+in_pod client curl -sf --http2-prior-knowledge -o /dev/null \
+	http://$SRV:8080/hello.txt || fail "HTTP/2 GET"
+[ "$(in_pod client curl -s --http2-prior-knowledge -o /dev/null \
+	-w '%{http_code}' http://$SRV:8080/missing.txt)" = 404 ] ||
+	fail "HTTP/2 GET of a missing file is not 404"
+in_pod client python3 "$CLIENTS" grpc-call $SRV 50051 \
+	Ok Fail Slow Slow Slow Slow Slow || fail "gRPC calls"
+pass "clients done"
+
+# protocols PORT NAME: the flows to PORT carry NAME in both pods' views
+protocols() {
+	flowmesh flows -o json >"$STATE/flows.json" &&
+	python3 - "$STATE/flows.json" "$1" "$2" <<-'PY'
+	import json, sys
+	port, want = int(sys.argv[2]), sys.argv[3]
+	flows = [f for f in json.load(open(sys.argv[1]))
+	         if f.get("server_port") == port]
+	got = {f.get("protocol") for f in flows}
+	sys.exit(0 if len(flows) >= 2 and got == {want} else 1)
+	PY
+}
+for pp in 6379:redis 11211:memcache 53:dns 2525:smtp 8080:http2 \
+	50051:grpc; do
+	wait_for 20 protocols "${pp%:*}" "${pp#*:}" ||
+		fail "flows to port ${pp%:*} not labelled ${pp#*:}: $(cat "$STATE/flows.json")"
+	pass "flows to port ${pp%:*} labelled ${pp#*:} in both pods"
+done
+
+# routes PROTOCOL "METHOD|ROUTE|REQUESTS|SUCCESS_RATE"...: exactly these
+# routes of PROTOCOL
+routes() {
+	local proto=$1
+	shift
+	cli routes -o json --window 10m --protocol "$proto" \
+		>"$STATE/routes.json" &&
+	python3 - "$STATE/routes.json" "$@" <<-'PY'
+	import json, sys
+	got = sorted((r["method"], r["route"], r["requests"], r["success_rate"])
+	             for r in json.load(open(sys.argv[1])))
+	want = []
+	for spec in sys.argv[2:]:
+	    method, route, requests, rate = spec.split("|")
+	    want.append((method, route, int(requests), float(rate)))
+	sys.exit(0 if got == sorted(want) else 1)
+	PY
+}
+agent_requests() {
+	flowmesh status -o json --socket "$STATE/flowmeshd.sock" |
+		python3 -c 'import json, sys
+a = json.load(sys.stdin)["agent"]
+print({k: v for k, v in a.items() if "request" in k or "route" in k})'
+}
+check_routes() {
+	wait_for 30 routes "$@" ||
+		fail "$1 routes: $(cat "$STATE/routes.json")
+all routes: $(cli routes --window 10m -o wide)
+agent: $(agent_requests)
+stored routes: $(sqlite3 "$STATE/flowmesh.db" 'SELECT * FROM routes')
+edges: $(cli edges -o json --window 10m)"
+	pass "$1 routes: ${*:2}"
+}
+check_routes redis "SET|SET|1|1" "GET|GET|1|1" "INCR|INCR|1|0" \
+	"DEBUG|DEBUG|5|1"
+check_routes memcache "SET|SET|1|1" "GET|GET|1|1" "INCR|INCR|1|0"
+check_routes dns "A|example.test|1|1" "A|other.invalid|1|0"
+check_routes smtp "EHLO|EHLO|1|1" "MAIL|MAIL|1|1" "RCPT|RCPT|1|1" \
+	"DATA|DATA|1|1" "QUIT|QUIT|1|1"
+check_routes http2 "GET|/hello.txt|1|1" "GET|/missing.txt|1|1"
+check_routes grpc "POST|/demo.Echo/Ok|1|1" "POST|/demo.Echo/Fail|1|0" \
+	"POST|/demo.Echo/Slow|5|1"
+
+# p50 PROTOCOL ROUTE MIN_MS MAX_MS: the route's median latency, in bounds
+p50() {
+	cli routes -o json --window 10m --protocol "$1" \
+		>"$STATE/routes.json" &&
+	python3 - "$STATE/routes.json" "${@:2}" <<-'PY'
+	import json, sys
+	route, low, high = sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+	p50 = [r for r in json.load(open(sys.argv[1]))
+	       if r["route"] == route][0]["latency_ms"]["p50"]
+	print(p50)
+	sys.exit(0 if low <= p50 <= high else 1)
+	PY
+}
+# Redis answers DEBUG SLEEP 0.05 after 50 ms: within 50 ms + 20 % + 5 ms.
+P50=$(p50 redis DEBUG 50 65) ||
+	fail "redis DEBUG p50 latency $P50 ms: $(cat "$STATE/routes.json")"
+pass "redis DEBUG SLEEP 0.05 p50 latency $P50 ms (50 .. 65)"
+# The Slow gRPC method answers after 50 ms (python's overhead on top of
+# that varies too much for an upper bound).
+P50=$(p50 grpc /demo.Echo/Slow 50 1000) ||
+	fail "gRPC Slow p50 latency $P50 ms: $(cat "$STATE/routes.json")"
+pass "gRPC Slow p50 latency $P50 ms (at least 50)"
