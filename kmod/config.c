@@ -30,7 +30,7 @@ static struct netlink_range_validation flowmesh_interval_range = {
 };
 
 static struct netlink_range_validation flowmesh_ring_range = {
-	.min = 16, .max = 1U << 20,
+	.min = FLOWMESH_RING_SIZE_MIN, .max = FLOWMESH_RING_SIZE_MAX,
 };
 
 static struct netlink_range_validation flowmesh_detect_range = {

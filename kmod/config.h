@@ -48,6 +48,9 @@ extern struct flowmesh_config __rcu *flowmesh_config;
 extern const struct nla_policy flowmesh_config_policy[FLOWMESH_CONFIG_A_MAX + 1];
 
 #define FLOWMESH_DETECT_PACKETS_MAX	64
+/* Records per CPU ring, a power of two. */
+#define FLOWMESH_RING_SIZE_MIN		16
+#define FLOWMESH_RING_SIZE_MAX		(1U << 20)
 #define FLOWMESH_QUEUE_NUM_DEFAULT	7000
 
 int flowmesh_config_init(u32 max_flows, u32 ring_size);

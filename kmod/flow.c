@@ -97,15 +97,12 @@ void flowmesh_flow_emit(struct flowmesh_table *t, struct flowmesh_flow *flow,
 }
 
 /*
- * Whether the agent sees this packet of @flow, going @dir: only packets
- * with a payload, of a flow chosen at creation and not labelled STOP;
- * detection takes the first detect_packets of each direction until the
- * flow is labelled DONE, inspection takes them all.  Caller holds the flow
- * lock.
- */
-/*
- * Which of the agent's queues gets @pkt: its FLOWMESH_QUEUE_* offset from
- * queue_num, or -1 when the packet is not handed over.
+ * Which of the agent's queues gets @pkt, going @dir: its FLOWMESH_QUEUE_*
+ * offset from queue_num, or -1 when the packet is not handed over.  Only
+ * packets with a payload, of a flow chosen at creation and not labelled
+ * STOP; detection takes the first detect_packets of each direction until
+ * the flow is labelled DONE, inspection takes them all.  Caller holds the
+ * flow lock.
  */
 static int flowmesh_flow_hand_over(struct flowmesh_flow *flow,
 				   const struct flowmesh_config *cfg,
@@ -113,20 +110,27 @@ static int flowmesh_flow_hand_over(struct flowmesh_flow *flow,
 				   enum flowmesh_dir dir)
 {
 	const struct flowmesh_key *key = &flow->key;
-	int reply = dir == FLOWMESH_DIR_RX;
+	int queue;
 
-	if (!pkt->payload || !flow->sampled ||
-	    (flow->l7_flags & FLOWMESH_LABEL_STOP) ||
-	    flowmesh_config_opaque(cfg, key->port[0], key->port[1]))
+	if (!pkt->payload || (flow->l7_flags & FLOWMESH_LABEL_STOP))
 		return -1;
 	if ((flow->sampled & FLOWMESH_SAMPLED_INSPECT) && cfg->inspect_one_in)
-		return FLOWMESH_QUEUE_INSPECT_TO_SERVER + reply;
-	if (!(flow->sampled & FLOWMESH_SAMPLED_DETECT) ||
-	    (flow->l7_flags & FLOWMESH_LABEL_DONE) || !cfg->detect_packets ||
-	    !flow->detect_left[dir])
+		queue = FLOWMESH_QUEUE_INSPECT_TO_SERVER;
+	else if ((flow->sampled & FLOWMESH_SAMPLED_DETECT) &&
+		 !(flow->l7_flags & FLOWMESH_LABEL_DONE) &&
+		 cfg->detect_packets && flow->detect_left[dir])
+		queue = FLOWMESH_QUEUE_DETECT_TO_SERVER;
+	else
 		return -1;
-	flow->detect_left[dir]--;
-	return FLOWMESH_QUEUE_DETECT_TO_SERVER + reply;
+	/*
+	 * Last, as it costs two bitmap lookups: a port made opaque since the
+	 * flow was chosen stops it at once.
+	 */
+	if (flowmesh_config_opaque(cfg, key->port[0], key->port[1]))
+		return -1;
+	if (queue == FLOWMESH_QUEUE_DETECT_TO_SERVER)
+		flow->detect_left[dir]--;
+	return queue + (dir == FLOWMESH_DIR_RX);
 }
 
 /*

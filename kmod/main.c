@@ -84,9 +84,10 @@ static int __init flowmesh_init(void)
 
 	if (!max_flows)
 		max_flows = flowmesh_default_max_flows();
-	if (ring_size < 16 || ring_size > (1U << 20) ||
-	    !is_power_of_2(ring_size)) {
-		pr_err("ring_size must be a power of two from 16 to 1048576\n");
+	if (ring_size < FLOWMESH_RING_SIZE_MIN ||
+	    ring_size > FLOWMESH_RING_SIZE_MAX || !is_power_of_2(ring_size)) {
+		pr_err("ring_size must be a power of two from %u to %u\n",
+		       FLOWMESH_RING_SIZE_MIN, FLOWMESH_RING_SIZE_MAX);
 		return -EINVAL;
 	}
 

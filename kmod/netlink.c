@@ -232,6 +232,33 @@ bool flowmesh_filter_match(const struct flowmesh_filter *f,
 	return true;
 }
 
+/* The NFPROTO_* of @a, an AF_INET or AF_INET6 attribute. */
+static int flowmesh_family_parse(u8 *family, const struct nlattr *a,
+				 struct netlink_ext_ack *extack)
+{
+	switch (nla_get_u8(a)) {
+	case AF_INET:
+		*family = NFPROTO_IPV4;
+		return 0;
+	case AF_INET6:
+		*family = NFPROTO_IPV6;
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, a, "family must be AF_INET or AF_INET6");
+	return -EINVAL;
+}
+
+/* The protocol of @a: only TCP and UDP have flows. */
+static int flowmesh_proto_parse(u8 *proto, const struct nlattr *a,
+				struct netlink_ext_ack *extack)
+{
+	*proto = nla_get_u8(a);
+	if (*proto == IPPROTO_TCP || *proto == IPPROTO_UDP)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, a, "protocol must be TCP or UDP");
+	return -EINVAL;
+}
+
 int flowmesh_filter_parse(struct flowmesh_filter *f, const struct nlattr *attr,
 			  struct netlink_ext_ack *extack)
 {
@@ -249,26 +276,16 @@ int flowmesh_filter_parse(struct flowmesh_filter *f, const struct nlattr *attr,
 	if (tb[FLOWMESH_FILTER_A_PORT])
 		f->port = nla_get_u16(tb[FLOWMESH_FILTER_A_PORT]);
 	if (tb[FLOWMESH_FILTER_A_PROTO]) {
-		f->proto = nla_get_u8(tb[FLOWMESH_FILTER_A_PROTO]);
-		if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FILTER_A_PROTO],
-					    "protocol must be TCP or UDP");
-			return -EINVAL;
-		}
+		err = flowmesh_proto_parse(&f->proto,
+					   tb[FLOWMESH_FILTER_A_PROTO], extack);
+		if (err)
+			return err;
 	}
 	if (tb[FLOWMESH_FILTER_A_FAMILY]) {
-		switch (nla_get_u8(tb[FLOWMESH_FILTER_A_FAMILY])) {
-		case AF_INET:
-			f->family = NFPROTO_IPV4;
-			break;
-		case AF_INET6:
-			f->family = NFPROTO_IPV6;
-			break;
-		default:
-			NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FILTER_A_FAMILY],
-					    "family must be AF_INET or AF_INET6");
-			return -EINVAL;
-		}
+		err = flowmesh_family_parse(&f->family,
+					    tb[FLOWMESH_FILTER_A_FAMILY], extack);
+		if (err)
+			return err;
 	}
 	if (tb[FLOWMESH_FILTER_A_ADDR]) {
 		const struct nlattr *a = tb[FLOWMESH_FILTER_A_ADDR];
@@ -624,25 +641,11 @@ int flowmesh_flow_name_parse(struct flowmesh_flow_name *n,
 		return -EINVAL;
 	}
 	memset(n, 0, sizeof(*n));
-	switch (nla_get_u8(tb[FLOWMESH_FLOW_A_FAMILY])) {
-	case AF_INET:
-		n->family = NFPROTO_IPV4;
-		break;
-	case AF_INET6:
-		n->family = NFPROTO_IPV6;
-		break;
-	default:
-		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FLOW_A_FAMILY],
-				    "family must be AF_INET or AF_INET6");
-		return -EINVAL;
-	}
-	n->proto = nla_get_u8(tb[FLOWMESH_FLOW_A_PROTO]);
-	if (n->proto != IPPROTO_TCP && n->proto != IPPROTO_UDP) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWMESH_FLOW_A_PROTO],
-				    "protocol must be TCP or UDP");
-		return -EINVAL;
-	}
-	err = flowmesh_addr_parse(&n->addr[0], n->family,
+	err = flowmesh_family_parse(&n->family, tb[FLOWMESH_FLOW_A_FAMILY],
+				    extack) ?:
+	      flowmesh_proto_parse(&n->proto, tb[FLOWMESH_FLOW_A_PROTO],
+				   extack) ?:
+	      flowmesh_addr_parse(&n->addr[0], n->family,
 				  tb[FLOWMESH_FLOW_A_CLIENT_ADDR], extack) ?:
 	      flowmesh_addr_parse(&n->addr[1], n->family,
 				  tb[FLOWMESH_FLOW_A_SERVER_ADDR], extack);

@@ -96,6 +96,17 @@ int cli_opt_path(const char *name, const char *arg, const char **out,
 	return 0;
 }
 
+int cli_opt_count(const char *name, const char *arg, uint32_t *out,
+		  char *err, size_t errlen)
+{
+	if (cli_parse_u32(arg, out) || !*out) {
+		snprintf(err, errlen, "invalid %s '%s'; use 1 to 4294967295",
+			 name, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cli_usage_error(const char *verb, const char *reason)
 {
 	if (verb)

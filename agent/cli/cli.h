@@ -56,6 +56,9 @@ int cli_opt_format(const char *arg, enum cli_format *format, char *err,
 /* The PATH of option --@name, which must not be empty: 0 or -EINVAL. */
 int cli_opt_path(const char *name, const char *arg, const char **out,
 		 char *err, size_t errlen);
+/* A count of 1 to 2^32-1 (--count, --limit): 0 or -EINVAL. */
+int cli_opt_count(const char *name, const char *arg, uint32_t *out,
+		  char *err, size_t errlen);
 int cli_usage_error(const char *verb, const char *reason);
 /*
  * What a verb does once its arguments are parsed: prints its help or the

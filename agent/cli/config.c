@@ -34,13 +34,14 @@ static const char config_values[] =
 	"\n"
 	"Numbers are decimal.  samples takes a comma-separated list of rtt and\n"
 	"response (the sample records the rings get: one per RTT measurement,\n"
-	"one per response timed), or all, or none.  skip_ports takes a\n"
-	"comma-separated list of ports, or none.  Only the syntax is checked\n"
-	"here; the kernel checks the ranges and says which setting it refused.\n"
+	"one per response timed), or all, or none.  skip_ports and\n"
+	"opaque_ports take a comma-separated list of ports, or none.  Only\n"
+	"the syntax is checked here; the kernel checks the ranges and says\n"
+	"which setting it refused.\n"
 	"\n"
 	"JSON output: one object with a member per setting, named by its KEY:\n"
-	"numbers, except samples (an array of \"rtt\", \"response\") and\n"
-	"skip_ports (an array of port numbers).\n"
+	"numbers, except samples (an array of \"rtt\", \"response\"), and\n"
+	"skip_ports and opaque_ports (arrays of port numbers).\n"
 	"\n";
 
 static const char config_examples[] =

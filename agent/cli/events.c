@@ -94,6 +94,8 @@ static const char events_description[] =
 	"  retransmits     number  retransmitted TCP segments; null for UDP\n"
 	"  resets          number  TCP segments with RST; null for UDP\n"
 	"  zero_windows    number  times a side closed its window; null for UDP\n"
+	"  protocol        string  application protocol the agent labelled the\n"
+	"                          flow with, as in flows; \"unknown\" until then\n"
 	"\n"
 	"Table columns: TIME (UTC, to the microsecond), TYPE, FLOW (id), PROTO,\n"
 	"CLIENT, SERVER, STATE, VALUE (the sample), TX_BYTES, RX_BYTES, RTT and\n"
@@ -180,11 +182,8 @@ int events_parse_args(int argc, char **argv, struct events_opts *opts,
 			opts->follow = true;
 			break;
 		case 'c':
-			if (cli_parse_u32(optarg, &count) || !count) {
-				snprintf(err, errlen, "invalid count '%s'; use 1 to 4294967295",
-					 optarg);
+			if (cli_opt_count("count", optarg, &count, err, errlen))
 				return CLI_PARSE_BAD;
-			}
 			opts->count = count;
 			break;
 		case 't':

@@ -135,6 +135,12 @@ static const char flows_description[] =
 	"                        avg, max and last are null without samples\n"
 	"  response_us   object  response time, us: count, avg, max, min,\n"
 	"                        last, hist; null figures without responses\n"
+	"  protocol      string  application protocol the agent detected:\n"
+	"                        \"unknown\" until it decided, \"http\", \"dns\",\n"
+	"                        ...; null from a module without detection\n"
+	"  sampled       string  \"detect\" (its first detect_packets payload\n"
+	"                        packets go to the agent) or \"inspect\" (all\n"
+	"                        of them); null for neither\n"
 	"Histogram bucket 0 counts samples below 32 us, bucket i below\n"
 	"2^(5+i) us; the last bucket (from 2^19 us, about 524 ms) is open.\n"
 	"\n";
@@ -307,12 +313,8 @@ static int flows_parse_history_opt(int c, struct flows_opts *opts,
 		opts->since = optarg;
 		return 0;
 	case OPT_LIMIT:
-		if (cli_parse_u32(optarg, &opts->limit) || !opts->limit) {
-			snprintf(err, errlen, "invalid limit '%s'; use 1 to 4294967295",
-				 optarg);
-			return -EINVAL;
-		}
-		return 0;
+		return cli_opt_count("limit", optarg, &opts->limit, err,
+				     errlen);
 	case OPT_FROM:
 		opts->client = optarg;
 		return cli_check_service("--from service", optarg, err, errlen);

@@ -222,7 +222,7 @@ static int metrics_parse_protocol(const char *arg, char *err, size_t errlen)
 {
 	if (!strcmp(fm_l7_proto_name(fm_l7_proto_by_name(arg)), arg))
 		return 0;
-	snprintf(err, errlen, "unknown protocol '%s'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache or smtp",
+	snprintf(err, errlen, "unknown protocol '%s'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache, smtp or unknown",
 		 arg);
 	return -EINVAL;
 }

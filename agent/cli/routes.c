@@ -30,7 +30,8 @@ static const char routes_description[] =
 static const char routes_options[] =
 	"      --from SERVICE   only requests whose client is SERVICE\n"
 	"      --protocol NAME  only routes of protocol NAME: http, http2, grpc,\n"
-	"                       dns, mysql, postgresql, redis, memcache, smtp\n";
+	"                       tls, dns, mysql, postgresql, redis, memcache,\n"
+	"                       smtp or unknown\n";
 
 static const char routes_fields[] =
 	"\n"

@@ -85,17 +85,6 @@ static const struct option tap_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int tap_service(const char *what, const char *name, char *err,
-		       size_t errlen)
-{
-	if (!*name || strlen(name) >= FM_NAME_MAX) {
-		snprintf(err, errlen, "invalid %s '%s'; use a service name of 1 to %d bytes",
-			 what, name, FM_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
 		   size_t errlen)
 {
@@ -111,12 +100,14 @@ int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
 		case 'h':
 			return CLI_PARSE_HELP;
 		case TAP_OPT_FROM:
-			if (tap_service("--from", optarg, err, errlen))
+			if (cli_check_service("--from service", optarg, err,
+					      errlen))
 				return CLI_PARSE_BAD;
 			opts->from = optarg;
 			break;
 		case TAP_OPT_TO:
-			if (tap_service("--to", optarg, err, errlen))
+			if (cli_check_service("--to service", optarg, err,
+					      errlen))
 				return CLI_PARSE_BAD;
 			opts->to = optarg;
 			break;
@@ -133,12 +124,9 @@ int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
 				return CLI_PARSE_BAD;
 			break;
 		case 'c':
-			if (cli_parse_u32(optarg, &v) || !v) {
-				snprintf(err, errlen, "invalid count '%s'; use 1 to 4294967295",
-					 optarg);
+			if (cli_opt_count("count", optarg, &opts->count, err,
+					  errlen))
 				return CLI_PARSE_BAD;
-			}
-			opts->count = v;
 			break;
 		case TAP_OPT_SOCKET:
 			if (cli_opt_path("socket", optarg, &opts->socket, err,

@@ -49,6 +49,7 @@ struct conn_key {
 
 struct flow {
 	struct fm_live_flow lf;		/* what has been counted */
+	uint64_t names_hash;		/* of its services: its edge's key */
 	struct hlink by_id;
 	struct hlink by_key;
 	bool keyed;			/* owns its key in the key table */
@@ -56,6 +57,17 @@ struct flow {
 	bool dirty;			/* changed since the last flush */
 	bool restored;			/* from a previous run ... */
 	bool kept;			/* ... and the kernel still has it */
+	/*
+	 * Records of one flow sit in different CPUs' rings, so one can be
+	 * drained after a newer one: last_ns is the time of the newest
+	 * record counted, and an older record's totals are not counted
+	 * again.  A closed flow stays until the flush after the one that
+	 * wrote it, so that its stragglers (and its other views') are
+	 * recognised too.
+	 */
+	uint64_t last_ns;
+	bool closed;
+	bool closed_flushed;		/* a flush has written its close */
 	/*
 	 * Started by an L7 request before any record: in the key table
 	 * only (its flow id is not known yet) until a record takes it over.
@@ -99,6 +111,7 @@ struct fm_aggregator {
 	uint64_t flushed_end_s;
 	struct fm_flow_row *closed;	/* pending for the next flush */
 	size_t nclosed, closed_cap;
+	size_t nlinger;			/* closed flows still in the id table */
 	uint64_t *gone;			/* flow ids to forget in the store */
 	size_t ngone, gone_cap;
 };
@@ -283,15 +296,19 @@ static struct flow *flow_find_key(const struct fm_aggregator *agg,
 	return NULL;
 }
 
-/* Pending flows take a place among the max_flows too. */
+/*
+ * Pending flows take a place among the max_flows too; closed flows kept
+ * for their stragglers (at most a flush interval's closes) do not.
+ */
 static bool flows_full(const struct fm_aggregator *agg)
 {
-	return agg->flows.len + agg->npending >= agg->cfg.max_flows;
+	return agg->flows.len - agg->nlinger + agg->npending >=
+	       agg->cfg.max_flows;
 }
 
 static void count_live(struct fm_aggregator *agg)
 {
-	agg->c.live_flows = agg->flows.len + agg->npending;
+	agg->c.live_flows = agg->flows.len + agg->npending - agg->nlinger;
 }
 
 /*
@@ -369,6 +386,12 @@ static void name_addr(const struct fm_aggregator *agg, uint8_t family,
 	fm_identity_resolve(agg->ids ? agg->ids : &no_sources, family, addr,
 			    &id);
 	snprintf(name, FM_NAME_MAX, "%s", id.service);
+}
+
+/* A flow's services are named once: its records look their edge up by it. */
+static void flow_hash_names(struct flow *f)
+{
+	f->names_hash = hash_names(f->lf.client_service, f->lf.server_service);
 }
 
 /* Who @rec is about; counters untouched. */
@@ -454,11 +477,12 @@ static struct window *window_get(struct fm_aggregator *agg, uint64_t start_s)
 	return w;
 }
 
-/* The edge of @lf in @w; NULL with 0 when max_series are there already. */
+/* The edge of @f in @w; NULL with 0 when max_series are there already. */
 static int edge_get(struct fm_aggregator *agg, struct window *w,
-		    const struct fm_live_flow *lf, struct edge **out)
+		    const struct flow *f, struct edge **out)
 {
-	uint64_t hash = hash_names(lf->client_service, lf->server_service);
+	const struct fm_live_flow *lf = &f->lf;
+	uint64_t hash = f->names_hash;
 	struct hlink *l;
 	struct edge *e;
 
@@ -488,10 +512,11 @@ static int edge_get(struct fm_aggregator *agg, struct window *w,
 }
 
 /* Like edge_get(), for the totals since start. */
-static int total_get(struct fm_aggregator *agg, const struct fm_live_flow *lf,
+static int total_get(struct fm_aggregator *agg, const struct flow *f,
 		     struct total **out)
 {
-	uint64_t hash = hash_names(lf->client_service, lf->server_service);
+	const struct fm_live_flow *lf = &f->lf;
+	uint64_t hash = f->names_hash;
 	struct hlink *l;
 	struct total *t;
 
@@ -629,11 +654,20 @@ static int flow_of(struct fm_aggregator *agg,
 		/* a record is the kernel's word that it still has the flow */
 		(*f)->kept = true;
 		count_type(agg, rec->type);
+		if ((*f)->closed || rec->time_ns < (*f)->last_ns)
+			agg->c.stale++;
 		return 0;
 	}
 	lf_identity(&seen, rec);
 	conn_key_of(&k, &seen);
 	owner = flow_find_key(agg, &k);
+	/* a connection opened after a closed one on the same key is new */
+	if (owner && owner->closed && rec->type == FLOWMESH_REC_OPEN &&
+	    rec->time_ns > owner->last_ns) {
+		htab_remove(&agg->keys, &owner->by_key);
+		owner->keyed = false;
+		owner = NULL;
+	}
 	if (owner && !(owner->pending && owner->lf.netns == rec->netns))
 		return duplicate(agg, rec, NULL);
 
@@ -658,6 +692,7 @@ static int flow_of(struct fm_aggregator *agg,
 		return nomem(agg);
 	name_addr(agg, rec->family, rec->client, (*f)->lf.client_service);
 	name_addr(agg, rec->family, rec->server, (*f)->lf.server_service);
+	flow_hash_names(*f);
 	if (flow_insert(agg, *f, true)) {
 		free(*f);
 		*f = NULL;
@@ -675,8 +710,8 @@ struct target {
 };
 
 static int target_of(struct fm_aggregator *agg,
-		     const struct flowmesh_record *rec,
-		     const struct fm_live_flow *lf, struct target *t)
+		     const struct flowmesh_record *rec, const struct flow *f,
+		     struct target *t)
 {
 	uint64_t start_s = rec->time_ns / NS_PER_S / agg->cfg.window_s *
 			   agg->cfg.window_s;
@@ -686,9 +721,9 @@ static int target_of(struct fm_aggregator *agg,
 	w = window_get(agg, start_s);
 	if (!w)
 		return -ENOMEM;
-	err = edge_get(agg, w, lf, &t->edge);
+	err = edge_get(agg, w, f, &t->edge);
 	if (!err)
-		err = total_get(agg, lf, &t->total);
+		err = total_get(agg, f, &t->total);
 	if (err)
 		return err;
 	t->late = start_s + agg->cfg.window_s <= agg->flushed_end_s;
@@ -700,10 +735,15 @@ static void apply_deltas(struct flow *f, const struct flowmesh_record *rec,
 			 const struct target *t)
 {
 	struct fm_live_flow *lf = &f->lf;
-	uint64_t tx_bytes = delta(rec->tx_bytes, lf->tx_bytes);
-	uint64_t rx_bytes = delta(rec->rx_bytes, lf->rx_bytes);
-	uint64_t exchanges = delta(rec->response_count, lf->response_count);
+	uint64_t tx_bytes, rx_bytes, exchanges;
 
+	/* older than what was counted: its totals are in already */
+	if (f->closed || rec->time_ns < f->last_ns)
+		return;
+	f->last_ns = rec->time_ns;
+	tx_bytes = delta(rec->tx_bytes, lf->tx_bytes);
+	rx_bytes = delta(rec->rx_bytes, lf->rx_bytes);
+	exchanges = delta(rec->response_count, lf->response_count);
 	if (t->edge) {
 		struct fm_window_row *row = &t->edge->row;
 
@@ -741,7 +781,16 @@ static void close_flow(struct fm_aggregator *agg,
 	memcpy(row->server_service, f->lf.server_service, FM_NAME_MAX);
 	agg->nclosed++;
 	agg->gone[agg->ngone++] = f->lf.flow_id;
-	flow_remove(agg, f);
+	/*
+	 * It keeps its key while it lingers: another namespace's view of
+	 * the connection drained after this CLOSE is then a duplicate, not
+	 * a second connection; an OPEN newer than the close starts a new
+	 * one (flow_of()).
+	 */
+	f->closed = true;
+	f->dirty = false;
+	agg->nlinger++;
+	count_live(agg);
 }
 
 int fm_agg_record(struct fm_aggregator *agg, const struct flowmesh_record *rec)
@@ -761,7 +810,7 @@ int fm_agg_record(struct fm_aggregator *agg, const struct flowmesh_record *rec)
 		return err;
 
 	/* everything that can fail, before anything is counted */
-	if (target_of(agg, rec, &f->lf, &t))
+	if (target_of(agg, rec, f, &t))
 		return nomem(agg);
 	if (rec->type == FLOWMESH_REC_CLOSE &&
 	    (grow((void **)&agg->closed, &agg->closed_cap, agg->nclosed,
@@ -796,7 +845,7 @@ int fm_agg_record(struct fm_aggregator *agg, const struct flowmesh_record *rec)
 		if (t.total)
 			t.total->t.opened++;
 	}
-	if (rec->type == FLOWMESH_REC_CLOSE) {
+	if (rec->type == FLOWMESH_REC_CLOSE && !f->closed) {
 		if (t.edge)
 			t.edge->row.closed++;
 		if (t.total)
@@ -825,6 +874,7 @@ int fm_agg_restore(struct fm_aggregator *agg, const struct fm_live_flow *lf)
 	f->lf = *lf;
 	f->lf.client_service[FM_NAME_MAX - 1] = '\0';
 	f->lf.server_service[FM_NAME_MAX - 1] = '\0';
+	flow_hash_names(f);
 	f->restored = true;
 	conn_key_of(&k, lf);
 	/* two stored flows of one connection: both counted, one keyed */
@@ -914,7 +964,7 @@ static int flush_live(const struct fm_aggregator *agg,
 			struct flow *f = container_of(l, struct flow, by_id);
 
 			/* shadows count nothing, so they are never dirty */
-			if (!f->dirty)
+			if (!f->dirty || f->closed)
 				continue;
 			err = sink->live(sink->ctx, &f->lf);
 			if (err)
@@ -924,10 +974,21 @@ static int flush_live(const struct fm_aggregator *agg,
 	return 0;
 }
 
+/* After a flush: nothing is dirty; closed flows go a flush later. */
 static void clean(struct hlink *l, void *data)
 {
-	(void)data;
-	container_of(l, struct flow, by_id)->dirty = false;
+	struct fm_aggregator *agg = data;
+	struct flow *f = container_of(l, struct flow, by_id);
+
+	f->dirty = false;
+	if (!f->closed)
+		return;
+	if (!f->closed_flushed) {
+		f->closed_flushed = true;
+		return;
+	}
+	agg->nlinger--;
+	flow_remove(agg, f);
 }
 
 struct pending_expiry {
@@ -997,7 +1058,7 @@ int fm_agg_flush(struct fm_aggregator *agg, uint64_t now_ns, bool all,
 		agg->flushed_end_s = now_s - agg->cfg.grace_s;
 	agg->nclosed = 0;
 	agg->ngone = 0;
-	htab_each(&agg->flows, clean, NULL);
+	htab_each(&agg->flows, clean, agg);
 	keep_ns = ((uint64_t)agg->cfg.window_s + agg->cfg.grace_s) * NS_PER_S;
 	if (agg->npending && now_ns > keep_ns) {
 		struct pending_expiry e = { agg, now_ns - keep_ns };
@@ -1146,6 +1207,7 @@ static int pending_new(struct fm_aggregator *agg, const struct fm_agg_request *r
 	memcpy(f->lf.server, r->server, sizeof(f->lf.server));
 	name_addr(agg, r->family, r->client, f->lf.client_service);
 	name_addr(agg, r->family, r->server, f->lf.server_service);
+	flow_hash_names(f);
 	f->pending = true;
 	f->keyed = true;
 	htab_insert(&agg->keys, &f->by_key, hash_key(k));
@@ -1257,8 +1319,8 @@ int fm_agg_request(struct fm_aggregator *agg, const struct fm_agg_request *r)
 	if (!w)
 		return nomem(agg);
 	route_key(&key, f, r, start_s, agg->cfg.window_s);
-	if (edge_get(agg, w, &f->lf, &edge) ||
-	    total_get(agg, &f->lf, &total) ||
+	if (edge_get(agg, w, f, &edge) ||
+	    total_get(agg, f, &total) ||
 	    route_get(agg, w, &key, &route) ||
 	    (route && fm_hist_add(&route->row.latency,
 				  r->req.latency_ns / 1000, 1)))

@@ -56,6 +56,11 @@ struct fm_agg_counters {
 	uint64_t series_overflow;	/* no room for another edge */
 	uint64_t flows_overflow;	/* no room for another live flow */
 	uint64_t late;			/* window already handed over */
+	/*
+	 * drained after a newer record of the same flow (another CPU's
+	 * ring), or after its CLOSE: samples count, totals were counted
+	 */
+	uint64_t stale;
 	uint64_t alloc_failures;
 	/* records whose edge had no room in the totals (max_series edges) */
 	uint64_t totals_overflow;

@@ -35,7 +35,7 @@
 
 /* --- logging ----------------------------------------------------------------- */
 
-static uint64_t fm_mono_ms(void)
+uint64_t fm_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -43,7 +43,7 @@ static uint64_t fm_mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static uint64_t fm_real_ns(void)
+uint64_t fm_real_ns(void)
 {
 	struct timespec ts;
 
@@ -151,6 +151,9 @@ const struct fm_status_field fm_status_fields[] = {
 	{ "late_records",
 	  "Records whose window was already written: merged into the stored row.",
 	  FM_A(late), false },
+	{ "stale_records",
+	  "Records drained after a newer one of their flow (another CPU's ring) or after its close: samples counted, totals already in.",
+	  FM_A(stale), false },
 	{ "alloc_failure_records",
 	  "Records (and L7 requests) lost: out of memory.",
 	  FM_A(alloc_failures), false },
@@ -200,9 +203,6 @@ const struct fm_status_field fm_status_fields[] = {
 	{ "l7_netns_failed",
 	  "Network namespaces not watched (not found, refused, l7_max_netns) or dropped on a socket error.",
 	  FM_L(netns_failed), false },
-	{ "l7_requests",
-	  "Requests of inspected flows handed to the aggregator.",
-	  FM_L(requests), false },
 	{ "database_bytes", "Size of the database file, bytes.",
 	  FM_S(database_bytes), true },
 	{ "wal_bytes", "Size of the database's write-ahead log, bytes.",

@@ -48,6 +48,10 @@ struct fm_ratelimit {
 void fm_log_limited(struct fm_ratelimit *rl, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The monotonic clock in ms (intervals), the real one in Unix ns (stamps). */
+uint64_t fm_mono_ms(void);
+uint64_t fm_real_ns(void);
+
 /* What the loop counts; all since the daemon started. */
 struct fm_daemon_counters {
 	uint64_t records_read;		/* from the kernel or the file */

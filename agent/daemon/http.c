@@ -362,14 +362,6 @@ static void fm_http_snapshot(struct fm_http *h, struct fm_daemon_status *st,
 	pthread_mutex_unlock(&sh->lock);
 }
 
-static uint64_t fm_http_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
-
 static enum MHD_Result fm_http_status(struct fm_http *h,
 				      struct MHD_Connection *conn)
 {
@@ -378,7 +370,7 @@ static enum MHD_Result fm_http_status(struct fm_http *h,
 	fm_http_snapshot(h, &st, NULL, NULL);
 	return fm_http_json(conn, MHD_HTTP_OK,
 			    fm_daemon_status_json(&st, h->ctx.cfg,
-						  fm_http_now_ns()));
+						  fm_real_ns()));
 }
 
 /* The kernel's counters, when it answers: none is fine. */

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -159,6 +158,19 @@ struct fm_nfq_failed {
 	uint64_t retry_ms;
 };
 
+/*
+ * What the last lookup of a namespace found, in a slot by its inode:
+ * records of a few namespaces interleave, and each would otherwise scan
+ * every namespace slot (a path each) and the failures.
+ */
+#define FM_NFQ_KNOWN_SLOTS	64
+#define FM_NFQ_WATCHED		UINT64_MAX	/* known.until_ms */
+
+struct fm_nfq_known {
+	uint32_t inode;
+	uint64_t until_ms;		/* nothing to do before; or WATCHED */
+};
+
 struct fm_nfq {
 	struct fm_nfq_config cfg;
 	char root[PATH_MAX];
@@ -170,7 +182,7 @@ struct fm_nfq {
 	uint32_t seq;
 
 	struct fm_nfq_ns *ns;		/* cfg.max_netns slots */
-	uint32_t last_inode;		/* of the last lookup that hit */
+	struct fm_nfq_known known[FM_NFQ_KNOWN_SLOTS];
 	struct fm_nfq_failed *failed;	/* max_netns, oldest replaced */
 	size_t nfailed, failed_next;
 	uint64_t last_check_ms;
@@ -187,14 +199,6 @@ struct fm_nfq {
 	struct fm_nfq_counters c;
 	struct fm_ratelimit rl_label, rl_ns, rl_sock;
 };
-
-static uint64_t fm_nfq_real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
 
 /* --- flows --------------------------------------------------------------- */
 
@@ -544,16 +548,26 @@ static int fm_nfq_bind(struct fm_nfq *nfq, struct fm_nfq_ns *ns)
 	return 0;
 }
 
+static void fm_nfq_know(struct fm_nfq *nfq, uint32_t inode, uint64_t until_ms)
+{
+	struct fm_nfq_known *k = &nfq->known[inode % FM_NFQ_KNOWN_SLOTS];
+
+	k->inode = inode;
+	k->until_ms = until_ms;
+}
+
 static void fm_nfq_forget(struct fm_nfq *nfq, struct fm_nfq_ns *ns)
 {
+	struct fm_nfq_known *k = &nfq->known[ns->inode % FM_NFQ_KNOWN_SLOTS];
+
 	if (ns->nl) {
 		epoll_ctl(nfq->epfd, EPOLL_CTL_DEL, mnl_socket_get_fd(ns->nl),
 			  NULL);
 		mnl_socket_close(ns->nl);
 		nfq->c.netns_watched--;
 	}
-	if (nfq->last_inode == ns->inode)
-		nfq->last_inode = 0;
+	if (k->inode == ns->inode)
+		memset(k, 0, sizeof(*k));
 	memset(ns, 0, sizeof(*ns));
 }
 
@@ -575,6 +589,7 @@ static void fm_nfq_fail(struct fm_nfq *nfq, uint32_t inode, uint64_t now_ms)
 	}
 	nfq->failed[i].inode = inode;
 	nfq->failed[i].retry_ms = now_ms + FM_NFQ_RETRY_MS;
+	fm_nfq_know(nfq, inode, nfq->failed[i].retry_ms);
 }
 
 int fm_nfq_watch(struct fm_nfq *nfq, uint32_t netns, uint64_t now_ms)
@@ -624,26 +639,30 @@ int fm_nfq_watch(struct fm_nfq *nfq, uint32_t netns, uint64_t now_ms)
 		fm_nfq_fail(nfq, netns, now_ms);
 		return err;
 	}
-	nfq->last_inode = netns;
+	fm_nfq_know(nfq, netns, FM_NFQ_WATCHED);
 	return 0;
 }
 
 void fm_nfq_saw_netns(struct fm_nfq *nfq, uint32_t netns, uint64_t now_ms)
 {
+	const struct fm_nfq_known *k =
+		&nfq->known[netns % FM_NFQ_KNOWN_SLOTS];
 	uint32_t i;
 	size_t j;
 
-	if (netns == nfq->last_inode)
+	if (k->inode == netns && now_ms < k->until_ms)
 		return;
 	for (i = 0; i < nfq->cfg.max_netns; i++)
 		if (nfq->ns[i].inode == netns) {
-			nfq->last_inode = netns;
+			fm_nfq_know(nfq, netns, FM_NFQ_WATCHED);
 			return;
 		}
 	for (j = 0; j < nfq->nfailed; j++)
 		if (nfq->failed[j].inode == netns &&
-		    now_ms < nfq->failed[j].retry_ms)
+		    now_ms < nfq->failed[j].retry_ms) {
+			fm_nfq_know(nfq, netns, nfq->failed[j].retry_ms);
 			return;
+		}
 	fm_nfq_watch(nfq, netns, now_ms);
 }
 
@@ -751,7 +770,7 @@ static int fm_nfq_round(struct fm_nfq *nfq, struct fm_nfq_ns *ns,
 		ns->broken = true;
 	}
 	nfq->c.packets += npkts;
-	now_ns = fm_nfq_real_ns();
+	now_ns = fm_real_ns();
 	for (i = 0; i < (int)npkts; i++)
 		fm_nfq_packet_in(nfq, ns->inode, &pkts[i], now_ms, now_ns);
 	return n;
@@ -762,6 +781,7 @@ void fm_nfq_handle(struct fm_nfq *nfq, uint64_t now_ms)
 	struct epoll_event ev[16];
 	struct fm_nfq_ns *ns;
 	int n, i, r, round;
+	uint32_t inode;
 
 	n = epoll_wait(nfq->epfd, ev, 16, 0);
 	for (i = 0; i < n; i++) {
@@ -777,8 +797,10 @@ void fm_nfq_handle(struct fm_nfq *nfq, uint64_t now_ms)
 				break;
 		}
 		if (ns->broken) {
-			fm_nfq_fail(nfq, ns->inode, now_ms);
+			/* forgotten first: the failure is what is known */
+			inode = ns->inode;
 			fm_nfq_forget(nfq, ns);
+			fm_nfq_fail(nfq, inode, now_ms);
 		}
 	}
 }

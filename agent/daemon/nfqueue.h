@@ -60,7 +60,8 @@ struct fm_nfq_counters {
 	uint64_t netns_watched;		/* namespaces with queues bound now */
 	uint64_t netns_failed;		/* not found, not entered, not bound,
 					 * or lost on a socket error */
-	uint64_t requests;		/* handed to the aggregator */
+	uint64_t requests;		/* handed to the aggregator (which
+					 * exports them as its own) */
 };
 
 /* What the consumer hands on; the daemon plugs in netlink and aggregator. */

@@ -21,7 +21,7 @@ enum fm_l7_phase {
  * their offset from @next, @present marking which; both are allocated
  * only while something waits.
  */
-struct fm_l7_stream {
+struct fm_l7_reasm {
 	bool synced;		/* @next is known */
 	uint32_t next;		/* sequence number of the next byte due */
 	uint8_t *held;		/* FM_L7_REASM_MAX bytes, then @present */
@@ -44,7 +44,7 @@ struct fm_l7_flow {
 	uint64_t offered_bytes[2];
 	unsigned int offered_packets;
 	struct fm_l7_counters counters;
-	struct fm_l7_stream stream[2];
+	struct fm_l7_reasm stream[2];
 	size_t ncandidates;
 	struct fm_l7_candidate candidates[];
 };
@@ -69,7 +69,7 @@ static void fm_l7_release(struct fm_l7_candidate *c)
 	c->state = NULL;
 }
 
-static void fm_l7_stream_drop(struct fm_l7_stream *st)
+static void fm_l7_reasm_drop(struct fm_l7_reasm *st)
 {
 	free(st->held);
 	st->held = NULL;
@@ -81,8 +81,8 @@ static void fm_l7_stream_drop(struct fm_l7_stream *st)
 /* Nothing more will be fed: reassembly buffers are of no further use. */
 static void fm_l7_stop(struct fm_l7_flow *flow)
 {
-	fm_l7_stream_drop(&flow->stream[0]);
-	fm_l7_stream_drop(&flow->stream[1]);
+	fm_l7_reasm_drop(&flow->stream[0]);
+	fm_l7_reasm_drop(&flow->stream[1]);
 	flow->parsing = false;
 }
 
@@ -195,7 +195,7 @@ static void fm_l7_lost(struct fm_l7_flow *flow, enum fm_l7_dir dir)
 }
 
 /* @n more bytes are behind: what waited within them is forgotten. */
-static void fm_l7_advance(struct fm_l7_stream *st, size_t n)
+static void fm_l7_advance(struct fm_l7_reasm *st, size_t n)
 {
 	size_t i, dropped = 0;
 
@@ -203,7 +203,7 @@ static void fm_l7_advance(struct fm_l7_stream *st, size_t n)
 	if (!st->held)
 		return;
 	if (n >= FM_L7_REASM_MAX) {
-		fm_l7_stream_drop(st);
+		fm_l7_reasm_drop(st);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -213,14 +213,14 @@ static void fm_l7_advance(struct fm_l7_stream *st, size_t n)
 	memset(st->present + FM_L7_REASM_MAX - n, 0, n);
 	st->held_bytes -= dropped;
 	if (!st->held_bytes)
-		fm_l7_stream_drop(st);
+		fm_l7_reasm_drop(st);
 }
 
 /* Delivers what waited right at @next, as far as it runs. */
 static void fm_l7_release_held(struct fm_l7_flow *flow, enum fm_l7_dir dir,
 			       uint64_t ts_ns, const struct fm_l7_sink *sink)
 {
-	struct fm_l7_stream *st = &flow->stream[dir];
+	struct fm_l7_reasm *st = &flow->stream[dir];
 	size_t run;
 
 	while (st->held && st->present[0]) {
@@ -242,7 +242,7 @@ static void fm_l7_release_held(struct fm_l7_flow *flow, enum fm_l7_dir dir,
 static void fm_l7_skip_hole(struct fm_l7_flow *flow, enum fm_l7_dir dir,
 			    uint64_t ts_ns, const struct fm_l7_sink *sink)
 {
-	struct fm_l7_stream *st = &flow->stream[dir];
+	struct fm_l7_reasm *st = &flow->stream[dir];
 	size_t first = 0;
 
 	while (first < FM_L7_REASM_MAX && !st->present[first])
@@ -255,7 +255,7 @@ static void fm_l7_skip_hole(struct fm_l7_flow *flow, enum fm_l7_dir dir,
 	fm_l7_release_held(flow, dir, ts_ns, sink);
 }
 
-static int fm_l7_hold(struct fm_l7_stream *st, size_t off, const uint8_t *data,
+static int fm_l7_hold(struct fm_l7_reasm *st, size_t off, const uint8_t *data,
 		      size_t len)
 {
 	size_t i;
@@ -279,7 +279,7 @@ static int fm_l7_tcp(struct fm_l7_flow *flow, enum fm_l7_dir dir,
 		     const struct fm_l7_segment *seg,
 		     const struct fm_l7_sink *sink)
 {
-	struct fm_l7_stream *st = &flow->stream[dir];
+	struct fm_l7_reasm *st = &flow->stream[dir];
 	const uint8_t *data = seg->data;
 	uint32_t seq = seg->seq;
 	size_t len = seg->len;

@@ -29,12 +29,12 @@ struct mc_pending {
 };
 
 struct mc_state {
-	bool matched, stopped, binary;
+	bool binary;
 	uint64_t requests;
 	struct mc_pending queue[FM_L7_PENDING_MAX];
 	unsigned int head, count;
 	uint64_t untracked;
-	struct fm_l7_stream stream[2];
+	struct fm_l7_streams io;
 };
 
 struct mc_tok {
@@ -248,7 +248,7 @@ static long mc_text_request(struct mc_state *s, const uint8_t *p, size_t line,
 	if (c == sizeof(mc_commands) / sizeof(*mc_commands) ||
 	    !mc_shape_ok(mc_commands[c].shape, t, n, &data, &noreply))
 		return -1;
-	s->matched = true;
+	s->io.matched = true;
 	for (i = 0; i < t[0].len; i++)
 		method[i] = (char)toupper(t[0].p[i]);
 	method[t[0].len] = '\0';
@@ -303,7 +303,7 @@ static long mc_text_reply(struct mc_state *s, const struct fm_l7_sink *sink,
 	} else {
 		return -1;
 	}
-	if (!s->matched)
+	if (!s->io.matched)
 		return 0;	/* a reply waits for the client's request */
 	if (q && !q->binary) {
 		if (!q->has_resp) {
@@ -339,12 +339,13 @@ static long mc_binary(struct mc_state *s, const struct fm_l7_sink *sink,
 		      enum fm_l7_dir dir, const uint8_t *p, size_t len,
 		      uint64_t ts)
 {
-	uint8_t op = p[1];
 	uint32_t body, opaque;
 	uint16_t status;
+	uint8_t op;
 
 	if (len < MC_HDR)
 		return 0;
+	op = p[1];
 	body = be32(p + 8);
 	opaque = be32(p + 12);
 	status = be16(p + 6);
@@ -353,14 +354,14 @@ static long mc_binary(struct mc_state *s, const struct fm_l7_sink *sink,
 	    op > 0x22 || (!mc_quiet(op) && !mc_opcodes[op]))
 		return -1;
 	if (dir == FM_L7_TO_SERVER) {
-		s->matched = s->binary = true;
+		s->io.matched = s->binary = true;
 		if (mc_quiet(op))
 			s->requests++;
 		else if (op != 0x07)
 			mc_push(s, mc_opcodes[op], ts, true, opaque, false);
 		return (long)(MC_HDR + body);
 	}
-	if (!s->matched)
+	if (!s->io.matched)
 		return 0;
 	/* drop what the server left unanswered before this one */
 	while (s->count && (!s->queue[s->head].binary ||
@@ -408,7 +409,7 @@ static unsigned int mc_waiting(const void *state)
 {
 	const struct mc_state *s = state;
 
-	return !s->matched;
+	return !s->io.matched;
 }
 
 static const struct fm_l7_framing mc_framing = {
@@ -422,12 +423,8 @@ static enum fm_l7_verdict mc_feed(void *state, const struct fm_l7_sink *sink,
 {
 	struct mc_state *s = state;
 
-	if (datagram)
-		s->stopped = true;
-	if (!s->stopped && fm_l7_stream_feed(s->stream, &mc_framing, s, sink,
-					     dir, data, len, ts))
-		s->stopped = true;
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_feed(&s->io, &mc_framing, s, sink, dir, datagram,
+				 data, len, ts);
 }
 
 static enum fm_l7_verdict mc_gap(void *state, enum fm_l7_dir dir)
@@ -435,8 +432,7 @@ static enum fm_l7_verdict mc_gap(void *state, enum fm_l7_dir dir)
 	struct mc_state *s = state;
 
 	(void)dir;
-	s->stopped = true;	/* message boundaries are lost */
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_stop(&s->io);	/* message boundaries are lost */
 }
 
 static int mc_describe(const void *state, json_t *l7)
@@ -450,6 +446,13 @@ static int mc_describe(const void *state, json_t *l7)
 	return err ? -1 : 0;
 }
 
+static void mc_release(void *state)
+{
+	struct mc_state *s = state;
+
+	fm_l7_stream_release(&s->io);
+}
+
 const struct fm_l7_detector fm_l7_memcache = {
 	.proto = FM_L7_MEMCACHE,
 	.name = "memcache",
@@ -457,4 +460,5 @@ const struct fm_l7_detector fm_l7_memcache = {
 	.feed = mc_feed,
 	.gap = mc_gap,
 	.describe = mc_describe,
+	.release = mc_release,
 };

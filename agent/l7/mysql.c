@@ -44,7 +44,6 @@ struct my_stmt {
 };
 
 struct my_state {
-	bool matched, stopped;
 	bool greeting, handshake, authed, ssl;
 	char server_version[MY_VERSION_MAX];
 	uint64_t requests;
@@ -52,7 +51,7 @@ struct my_state {
 	unsigned int head, count;
 	struct my_stmt stmts[MY_STMTS];
 	unsigned int next_stmt;
-	struct fm_l7_stream stream[2];
+	struct fm_l7_streams io;
 };
 
 static uint32_t le24(const uint8_t *p)
@@ -217,7 +216,7 @@ static long my_parse(void *state, const struct fm_l7_sink *sink,
 			return 0;
 		if (!my_greeting(s, p + 4, plen))
 			return -1;
-		s->greeting = s->matched = true;
+		s->greeting = s->io.matched = true;
 		return (long)total;
 	}
 	if (!s->greeting) {
@@ -267,7 +266,7 @@ static unsigned int my_waiting(const void *state)
 {
 	const struct my_state *s = state;
 
-	return !s->matched;
+	return !s->io.matched;
 }
 
 static const struct fm_l7_framing my_framing = {
@@ -281,12 +280,8 @@ static enum fm_l7_verdict my_feed(void *state, const struct fm_l7_sink *sink,
 {
 	struct my_state *s = state;
 
-	if (datagram)
-		s->stopped = true;
-	if (!s->stopped && fm_l7_stream_feed(s->stream, &my_framing, s, sink,
-					     dir, data, len, ts))
-		s->stopped = true;
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_feed(&s->io, &my_framing, s, sink, dir, datagram,
+				 data, len, ts);
 }
 
 static enum fm_l7_verdict my_gap(void *state, enum fm_l7_dir dir)
@@ -294,8 +289,7 @@ static enum fm_l7_verdict my_gap(void *state, enum fm_l7_dir dir)
 	struct my_state *s = state;
 
 	(void)dir;
-	s->stopped = true;	/* packet boundaries are lost */
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_stop(&s->io);	/* packet boundaries are lost */
 }
 
 static int my_describe(const void *state, json_t *l7)
@@ -312,6 +306,13 @@ static int my_describe(const void *state, json_t *l7)
 	return err ? -1 : 0;
 }
 
+static void my_release(void *state)
+{
+	struct my_state *s = state;
+
+	fm_l7_stream_release(&s->io);
+}
+
 const struct fm_l7_detector fm_l7_mysql = {
 	.proto = FM_L7_MYSQL,
 	.name = "mysql",
@@ -319,4 +320,5 @@ const struct fm_l7_detector fm_l7_mysql = {
 	.feed = my_feed,
 	.gap = my_gap,
 	.describe = my_describe,
+	.release = my_release,
 };

@@ -44,7 +44,7 @@ struct pg_class {
 };
 
 struct pg_state {
-	bool matched, stopped, started, ssl_asked, ssl, enc_wait;
+	bool started, ssl_asked, ssl, enc_wait;
 	char user[PG_NAME_MAX], database[PG_NAME_MAX];
 	char server_version[PG_NAME_MAX];
 	uint64_t requests;
@@ -54,7 +54,7 @@ struct pg_state {
 	struct pg_stmt stmts[PG_STMTS];
 	unsigned int next_stmt;
 	struct pg_class classes[PG_CLASSES];
-	struct fm_l7_stream stream[2];
+	struct fm_l7_streams io;
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -173,7 +173,7 @@ static long pg_first(struct pg_state *s, const uint8_t *p, size_t len)
 	default:
 		return -1;
 	}
-	s->matched = true;
+	s->io.matched = true;
 	return (long)mlen;
 }
 
@@ -364,7 +364,7 @@ static long pg_parse(void *state, const struct fm_l7_sink *sink,
 
 	if (dir == FM_L7_TO_SERVER && !s->started && !s->enc_wait)
 		return pg_first(s, p, len);
-	if (dir == FM_L7_TO_CLIENT && !s->matched)
+	if (dir == FM_L7_TO_CLIENT && !s->io.matched)
 		/* a plausible reply waits for the client to decide */
 		return p[0] && strchr("SNRE", p[0]) ? 0 : -1;
 	if (dir == FM_L7_TO_CLIENT && s->enc_wait) {
@@ -403,7 +403,7 @@ static unsigned int pg_waiting(const void *state)
 {
 	const struct pg_state *s = state;
 
-	return (s->matched ? 0 : 1U) | (s->enc_wait ? 2U : 0);
+	return (s->io.matched ? 0 : 1U) | (s->enc_wait ? 2U : 0);
 }
 
 static const struct fm_l7_framing pg_framing = {
@@ -417,12 +417,8 @@ static enum fm_l7_verdict pg_feed(void *state, const struct fm_l7_sink *sink,
 {
 	struct pg_state *s = state;
 
-	if (datagram)
-		s->stopped = true;
-	if (!s->stopped && fm_l7_stream_feed(s->stream, &pg_framing, s, sink,
-					     dir, data, len, ts))
-		s->stopped = true;
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_feed(&s->io, &pg_framing, s, sink, dir, datagram,
+				 data, len, ts);
 }
 
 static enum fm_l7_verdict pg_gap(void *state, enum fm_l7_dir dir)
@@ -430,8 +426,7 @@ static enum fm_l7_verdict pg_gap(void *state, enum fm_l7_dir dir)
 	struct pg_state *s = state;
 
 	(void)dir;
-	s->stopped = true;	/* message boundaries are lost */
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_stop(&s->io);	/* message boundaries are lost */
 }
 
 static int pg_describe(const void *state, json_t *l7)
@@ -467,6 +462,13 @@ static int pg_describe(const void *state, json_t *l7)
 	return err ? -1 : 0;
 }
 
+static void pg_release(void *state)
+{
+	struct pg_state *s = state;
+
+	fm_l7_stream_release(&s->io);
+}
+
 const struct fm_l7_detector fm_l7_postgresql = {
 	.proto = FM_L7_POSTGRESQL,
 	.name = "postgresql",
@@ -474,4 +476,5 @@ const struct fm_l7_detector fm_l7_postgresql = {
 	.feed = pg_feed,
 	.gap = pg_gap,
 	.describe = pg_describe,
+	.release = pg_release,
 };

@@ -28,14 +28,13 @@ struct resp_pending {
 };
 
 struct resp_state {
-	bool matched, stopped;
 	uint64_t requests, errors;
 	struct resp_pending queue[FM_L7_PENDING_MAX];
 	unsigned int head, count;
 	uint64_t untracked;	/* requests beyond the queue, in order after */
 	uint64_t reply_ts;
 	struct resp_dir dir[2];
-	struct fm_l7_stream stream[2];
+	struct fm_l7_streams io;
 };
 
 /* Commands accepted inline (a bare line) before a match: none of them is
@@ -139,7 +138,7 @@ static long resp_inline_cmd(struct resp_state *s, const uint8_t *p,
 		return (long)eol;	/* redis skips empty lines */
 	if (!resp_cmd_name(p, w, method))
 		return -1;
-	if (!s->matched) {
+	if (!s->io.matched) {
 		for (i = 0; i < sizeof(resp_inline) / sizeof(*resp_inline);
 		     i++)
 			if (!strcmp(method, resp_inline[i]))
@@ -149,7 +148,7 @@ static long resp_inline_cmd(struct resp_state *s, const uint8_t *p,
 		for (i = w; i < line; i++)
 			if (p[i] < 0x20 || p[i] >= 0x7f)
 				return -1;
-		s->matched = true;
+		s->io.matched = true;
 	}
 	resp_request(s, method, ts);
 	return (long)eol;
@@ -217,7 +216,7 @@ static long resp_parse(void *state, const struct fm_l7_sink *sink,
 			    p[eol + n] != '\r' || p[eol + n + 1] != '\n')
 				return -1;
 			d->want_cmd = false;
-			s->matched = true;
+			s->io.matched = true;
 			resp_request(s, method, d->req_ts);
 		}
 		used = (long)(eol + n + 2);
@@ -245,7 +244,7 @@ static long resp_parse(void *state, const struct fm_l7_sink *sink,
 		return -1;
 	}
 	/* a server's bytes wait for the client's to decide */
-	if (!s->matched && dir == FM_L7_TO_CLIENT) {
+	if (!s->io.matched && dir == FM_L7_TO_CLIENT) {
 		d->remaining = 0;
 		return 0;
 	}
@@ -261,7 +260,7 @@ static unsigned int resp_waiting(const void *state)
 {
 	const struct resp_state *s = state;
 
-	return !s->matched;
+	return !s->io.matched;
 }
 
 static const struct fm_l7_framing resp_framing = {
@@ -276,12 +275,8 @@ static enum fm_l7_verdict resp_feed(void *state, const struct fm_l7_sink *sink,
 {
 	struct resp_state *s = state;
 
-	if (datagram)
-		s->stopped = true;
-	if (!s->stopped && fm_l7_stream_feed(s->stream, &resp_framing, s, sink,
-					     dir, data, len, ts))
-		s->stopped = true;
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_feed(&s->io, &resp_framing, s, sink, dir, datagram,
+				 data, len, ts);
 }
 
 static enum fm_l7_verdict resp_gap(void *state, enum fm_l7_dir dir)
@@ -289,8 +284,7 @@ static enum fm_l7_verdict resp_gap(void *state, enum fm_l7_dir dir)
 	struct resp_state *s = state;
 
 	(void)dir;
-	s->stopped = true;	/* no way back to a value boundary */
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_stop(&s->io);	/* no way back to a value boundary */
 }
 
 static int resp_describe(const void *state, json_t *l7)
@@ -305,6 +299,13 @@ static int resp_describe(const void *state, json_t *l7)
 	return err ? -1 : 0;
 }
 
+static void resp_release(void *state)
+{
+	struct resp_state *s = state;
+
+	fm_l7_stream_release(&s->io);
+}
+
 const struct fm_l7_detector fm_l7_redis = {
 	.proto = FM_L7_REDIS,
 	.name = "redis",
@@ -312,4 +313,5 @@ const struct fm_l7_detector fm_l7_redis = {
 	.feed = resp_feed,
 	.gap = resp_gap,
 	.describe = resp_describe,
+	.release = resp_release,
 };

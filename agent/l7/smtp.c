@@ -24,7 +24,7 @@ struct smtp_pending {
 };
 
 struct smtp_state {
-	bool matched, stopped, banner_seen, starttls;
+	bool banner_seen, starttls;
 	bool in_reply;		/* server: inside a multi-line reply */
 	bool in_data;		/* client: inside DATA's message */
 	bool auth_cont;		/* client: lines answer the server's 334 */
@@ -33,7 +33,7 @@ struct smtp_state {
 	uint64_t requests, reply_ts;
 	struct smtp_pending queue[FM_L7_PENDING_MAX];
 	unsigned int head, count;
-	struct fm_l7_stream stream[2];
+	struct fm_l7_streams io;
 };
 
 /* A line at @p: its length without the line end, *@eol with it. */
@@ -129,10 +129,10 @@ static long smtp_client(struct smtp_state *s, const uint8_t *p, size_t len,
 	}
 	if (!smtp_line(p, len, &line, &eol))
 		return 0;
-	if (!s->matched) {
+	if (!s->io.matched) {
 		if (!smtp_hello(p, line))
 			return -1;
-		s->matched = true;
+		s->io.matched = true;
 	}
 	if (s->auth_cont)
 		return (long)eol;	/* a SASL response, not a command */
@@ -208,12 +208,12 @@ static long smtp_server(struct smtp_state *s, const struct fm_l7_sink *sink,
 	last = line == 3 || p[3] == ' ';
 	if (!s->banner_seen) {
 		/* after the client's EHLO any greeting is taken as it is */
-		if (!s->matched &&
+		if (!s->io.matched &&
 		    (code != 220 || !smtp_printable(p, line) ||
 		     (smtp_contains(p, line, "FTP") &&
 		      !smtp_contains(p, line, "SMTP"))))
 			return -1;
-		s->banner_seen = s->matched = true;
+		s->banner_seen = s->io.matched = true;
 		n = line > 4 ? line - 4 : 0;
 		if (n > SMTP_BANNER_MAX)
 			n = SMTP_BANNER_MAX;
@@ -254,12 +254,8 @@ static enum fm_l7_verdict smtp_feed(void *state, const struct fm_l7_sink *sink,
 {
 	struct smtp_state *s = state;
 
-	if (datagram)
-		s->stopped = true;
-	if (!s->stopped && fm_l7_stream_feed(s->stream, &smtp_framing, s, sink,
-					     dir, data, len, ts))
-		s->stopped = true;
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	return fm_l7_stream_feed(&s->io, &smtp_framing, s, sink, dir, datagram,
+				 data, len, ts);
 }
 
 static enum fm_l7_verdict smtp_gap(void *state, enum fm_l7_dir dir)
@@ -267,10 +263,9 @@ static enum fm_l7_verdict smtp_gap(void *state, enum fm_l7_dir dir)
 	struct smtp_state *s = state;
 
 	/* a gap inside a message body is harmless: the end is still found */
-	if (dir == FM_L7_TO_SERVER && s->in_data && !s->stream[dir].len)
-		return fm_l7_stream_verdict(s->matched, true);
-	s->stopped = true;
-	return fm_l7_stream_verdict(s->matched, s->stopped);
+	if (dir == FM_L7_TO_SERVER && s->in_data && !s->io.dir[dir].len)
+		return fm_l7_stream_verdict(&s->io);
+	return fm_l7_stream_stop(&s->io);
 }
 
 static int smtp_describe(const void *state, json_t *l7)
@@ -287,6 +282,13 @@ static int smtp_describe(const void *state, json_t *l7)
 	return err ? -1 : 0;
 }
 
+static void smtp_release(void *state)
+{
+	struct smtp_state *s = state;
+
+	fm_l7_stream_release(&s->io);
+}
+
 const struct fm_l7_detector fm_l7_smtp = {
 	.proto = FM_L7_SMTP,
 	.name = "smtp",
@@ -294,4 +296,5 @@ const struct fm_l7_detector fm_l7_smtp = {
 	.feed = smtp_feed,
 	.gap = smtp_gap,
 	.describe = smtp_describe,
+	.release = smtp_release,
 };

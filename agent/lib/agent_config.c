@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <linux/flowmesh.h>
 #include "lib/agent_config.h"
+#include "lib/config.h"
 
 #define MINUTE	60U
 #define HOUR	(60 * MINUTE)
@@ -278,40 +279,6 @@ static int fm_assign_switch(const struct fm_agent_key *k, uint32_t *field,
 	return 0;
 }
 
-static int fm_assign_samples(const struct fm_agent_key *k, uint32_t *field,
-			     const char *value, char *err, size_t errlen)
-{
-	const char *pos = value, *comma;
-	uint32_t bits = 0;
-	size_t len;
-
-	if (!strcmp(value, "none")) {
-		*field = 0;
-		return 0;
-	}
-	if (!strcmp(value, "all")) {
-		*field = FLOWMESH_SAMPLES_ALL;
-		return 0;
-	}
-	for (;;) {
-		comma = strchr(pos, ',');
-		len = comma ? (size_t)(comma - pos) : strlen(pos);
-		if (len == 3 && !strncmp(pos, "rtt", 3))
-			bits |= FLOWMESH_SAMPLES_RTT;
-		else if (len == 8 && !strncmp(pos, "response", 8))
-			bits |= FLOWMESH_SAMPLES_RESPONSE;
-		else
-			return fm_agent_bad(err, errlen,
-					    "%s: unknown sample type '%.*s' (use rtt, response, all or none)",
-					    k->name, (int)len, pos);
-		if (!comma)
-			break;
-		pos = comma + 1;
-	}
-	*field = bits;
-	return 0;
-}
-
 /* A DURATION or COUNT in the key's range into @out. */
 static int fm_parse_number(const struct fm_agent_key *k, uint32_t *out,
 			   const char *value, char *err, size_t errlen)
@@ -377,8 +344,8 @@ int fm_agent_config_assign(struct fm_agent_config *cfg, const char *key,
 		return fm_assign_listen(k, fm_agent_field(cfg, k), value, err,
 					errlen);
 	case FM_AGENT_KEY_SAMPLES:
-		return fm_assign_samples(k, fm_agent_field(cfg, k), value, err,
-					 errlen);
+		return fm_samples_parse(k->name, value, fm_agent_field(cfg, k),
+					err, errlen);
 	case FM_AGENT_KEY_SWITCH:
 		return fm_assign_switch(k, fm_agent_field(cfg, k), value, err,
 					errlen);

@@ -384,8 +384,8 @@ static int fm_bad_number(int err, const char *key, const char *s, size_t len,
 	return -EINVAL;
 }
 
-static int fm_assign_samples(const char *key, const char *value,
-			     uint32_t *samples, char *msg, size_t msglen)
+int fm_samples_parse(const char *key, const char *value, uint32_t *samples,
+		     char *msg, size_t msglen)
 {
 	const char *pos = value, *comma;
 	size_t i, len;
@@ -495,8 +495,8 @@ int fm_config_assign(struct fm_config *cfg, const char *arg, char *msg,
 		*fm_config_u32(cfg, f) = (uint32_t)v;
 		break;
 	case FM_CONFIG_SAMPLES:
-		err = fm_assign_samples(key, value, fm_config_u32(cfg, f), msg,
-					msglen);
+		err = fm_samples_parse(key, value, fm_config_u32(cfg, f), msg,
+				       msglen);
 		if (err)
 			return err;
 		break;

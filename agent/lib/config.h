@@ -87,6 +87,14 @@ int fm_config_put(struct nlmsghdr *nlh, size_t buflen,
 int fm_config_assign(struct fm_config *cfg, const char *arg, char *err,
 		     size_t errlen);
 
+/*
+ * A samples value: a comma list of rtt and response, or all, or none, as
+ * FLOWMESH_SAMPLES_* bits.  0, or -EINVAL with the reason in @msg, which
+ * names @key.
+ */
+int fm_samples_parse(const char *key, const char *value, uint32_t *samples,
+		     char *msg, size_t msglen);
+
 int fm_config_get(struct fm_nl *nl, struct fm_config *out);
 /* One SET_CONFIG with everything in @cfg: the kernel applies all or none. */
 int fm_config_set(struct fm_nl *nl, const struct fm_config *cfg);

@@ -557,15 +557,20 @@ double fm_metrics_rps(const struct fm_metrics_row *row)
 	       (double)row->seconds;
 }
 
-double fm_metrics_success_rate(const struct fm_metrics_row *row)
+/* (requests - failures) / requests; < 0 without requests. */
+static double success_rate(uint64_t requests, uint64_t failures)
 {
-	if (!row->l7 || !row->requests)
+	if (!requests)
 		return -1;
 	/* scaled estimates may disagree a little: never below 0 */
-	if (row->failures >= row->requests)
+	if (failures >= requests)
 		return 0;
-	return (double)(row->requests - row->failures) /
-	       (double)row->requests;
+	return (double)(requests - failures) / (double)requests;
+}
+
+double fm_metrics_success_rate(const struct fm_metrics_row *row)
+{
+	return row->l7 ? success_rate(row->requests, row->failures) : -1;
 }
 
 double fm_route_rps(const struct fm_route_metrics *row)
@@ -577,12 +582,7 @@ double fm_route_rps(const struct fm_route_metrics *row)
 
 double fm_route_success_rate(const struct fm_route_metrics *row)
 {
-	if (!row->requests)
-		return -1;
-	if (row->failures >= row->requests)
-		return 0;
-	return (double)(row->requests - row->failures) /
-	       (double)row->requests;
+	return success_rate(row->requests, row->failures);
 }
 
 /* @v rounded to @scale (1000: three decimals); @v >= 0. */

@@ -61,9 +61,11 @@ struct fm_metrics_rows {
 void fm_metrics_rows_free(struct fm_metrics_rows *rows);
 
 /*
- * The resolution a query reads: q->res_s when set, else the finest kept
- * (the finest in the store, then 60, then 3600) whose oldest window
- * starts at or before q->from_s; when none does, the coarsest with data.
+ * The resolution a query reads: q->res_s when set, else the finest (the
+ * finest in the store, then 60, then 3600) with windows in the period,
+ * unless a coarser one's first window there starts at least one of its
+ * windows earlier (retention removed the finer rows).  With no windows
+ * in the period, FM_RES_FINE.
  */
 int fm_query_resolution(struct fm_store *s, const struct fm_query *q,
 			uint32_t *res_s);

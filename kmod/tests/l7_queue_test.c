@@ -237,6 +237,22 @@ static void queue_opaque_port_never(struct kunit *test)
 						       htons(6379)));
 }
 
+/* A port made opaque stops the flows already chosen on it at once. */
+static void queue_opaque_port_added_later(struct kunit *test)
+{
+	struct queue_ctx *ctx = test->priv;
+	struct flowmesh_pkt p = pkt_v4(IPPROTO_UDP, CLIENT, 5353, SERVER, 53,
+				       40);
+
+	KUNIT_EXPECT_EQ(test, queued_of(ctx, &p, 1), 1U);
+	ports_add(&ctx->cfg.opaque, 53);
+	KUNIT_EXPECT_EQ(test, queued_of(ctx, &p, 3), 0U);
+	KUNIT_EXPECT_EQ(test, flow_of(ctx, &p)->sampled,
+			(u8)FLOWMESH_SAMPLED_DETECT);
+	/* The packets it held back did not use up its budget. */
+	KUNIT_EXPECT_EQ(test, flow_of(ctx, &p)->detect_left[FLOWMESH_DIR_TX], 3);
+}
+
 /* Like the hook, with a label given as SET_LABEL would. */
 static int label(struct queue_ctx *ctx, const struct flowmesh_pkt *p,
 		 int proto, u32 flags)
@@ -362,6 +378,7 @@ static struct kunit_case queue_cases[] = {
 	KUNIT_CASE(queue_udp_payload_only),
 	KUNIT_CASE(queue_off_when_detect_packets_zero),
 	KUNIT_CASE(queue_opaque_port_never),
+	KUNIT_CASE(queue_opaque_port_added_later),
 	KUNIT_CASE(queue_label_done_stops_detection),
 	KUNIT_CASE(queue_inspected_until_stop),
 	KUNIT_CASE(queue_label_stop_ends_detection),

@@ -18,10 +18,11 @@ for i in $(seq 1 "$ROUNDS"); do
 	# each round's flows are new (ids, times), so rounds never overlap
 	"$RECORDS" - --flows 400 --seed "$i" --first-id $((i * 1000000)) \
 		--start $((base + i * 600)) --span 300 --life 60 \
-		2>/dev/null | pv_slow >"$fifo" &
+		2>/dev/null | pv_slow 2>/dev/null >"$fifo" &
 	writer=$!
-	daemon --source "$fifo" --set flush_interval=1s --set window=10s \
-		--set grace=0 2>>"$WORK/daemon.log" &
+	# the daemon itself in the background, so that SIGKILL hits it
+	"${DAEMON[@]}" --source "$fifo" --set flush_interval=1s \
+		--set window=10s --set grace=0 2>>"$WORK/daemon.log" &
 	pid=$!
 	sleep "$(python3 -c "import random; print(random.uniform(1.0, 2.5))")"
 	if kill -0 "$pid" 2>/dev/null; then

@@ -22,11 +22,12 @@ pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # daemon ARGS...: flowmeshd with a private database and socket, no HTTP.
-daemon() {
-	"$FLOWMESHD" --set database="$WORK/flowmesh.db" \
-		--set socket="$WORK/flowmeshd.sock" --set http_listen=off \
-		--set inventory=none "$@"
-}
+# `daemon ... &` makes $! the subshell running the function; for the
+# daemon's own pid, start "${DAEMON[@]}" ARGS... & instead.
+DAEMON=("$FLOWMESHD" --set database="$WORK/flowmesh.db"
+	--set socket="$WORK/flowmeshd.sock" --set http_listen=off
+	--set inventory=none)
+daemon() { "${DAEMON[@]}" "$@"; }
 
 sql() { sqlite3 -batch -noheader "$WORK/flowmesh.db" "$@"; }
 

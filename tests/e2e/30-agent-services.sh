@@ -10,7 +10,6 @@
 # series from its query API.
 . "$(dirname "$0")/lib.sh"
 
-FLOWMESHD_BIN=$E2E_ROOT/build/flowmeshd
 STATE=/var/cache/flowmesh-e2e-agent
 REQUESTS=20
 SLEEP_MS=20
@@ -57,10 +56,7 @@ cat >"$STATE/flowmeshd.conf" <<-CONF
 CONF
 
 module_load
-"$FLOWMESHD_BIN" -c "$STATE/flowmeshd.conf" 2>"$STATE/flowmeshd.log" &
-DAEMON=$!
-wait_for 30 test -S "$STATE/flowmeshd.sock" ||
-	fail "flowmeshd did not start: $(cat "$STATE/flowmeshd.log")"
+flowmeshd_start "$STATE"
 pass "flowmeshd started"
 
 in_pod db "$E2E_DIR/services.py" serve 198.18.1.3 5000 --sleep-ms $SLEEP_MS >/dev/null &

@@ -9,7 +9,6 @@
 # measured and printed.
 . "$(dirname "$0")/lib.sh"
 
-FLOWMESHD_BIN=$E2E_ROOT/build/flowmeshd
 STATE=/var/cache/flowmesh-e2e-l7
 SRV=198.18.2.2
 BIG_MB=20
@@ -51,10 +50,7 @@ cli() { flowmesh "$@" --config "$STATE/flowmeshd.conf"; }
 module_load
 # the checks look at flows after their connections closed
 flowmesh config set timeout_tcp_closed=600 >/dev/null
-"$FLOWMESHD_BIN" -c "$STATE/flowmeshd.conf" 2>"$STATE/flowmeshd.log" &
-DAEMON=$!
-wait_for 30 test -S "$STATE/flowmeshd.sock" ||
-	fail "flowmeshd did not start: $(cat "$STATE/flowmeshd.log")"
+flowmeshd_start "$STATE"
 pass "flowmeshd started"
 
 in_pod server python3 -m http.server -b $SRV -d "$STATE/www" 8000 \
@@ -71,11 +67,7 @@ wait_port server 8000 && wait_port server 8443 || fail "servers did not start"
 # A first datagram makes records name both pods: their queues get bound.
 in_pod client python3 -c "import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
-netns_watched() {
-	flowmesh status -o json --socket "$STATE/flowmeshd.sock" | python3 -c 'import json, sys
-sys.exit(json.load(sys.stdin)["agent"]["l7_netns_watched"] < 2)'
-}
-wait_for 20 netns_watched ||
+wait_for 20 l7_netns_watched "$STATE" 2 ||
 	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
 pass "queues bound in both pods"
 
@@ -87,22 +79,10 @@ in_pod client curl -s -o /dev/null http://$SRV:8000/hello.txt \
 echo | in_pod client openssl s_client -connect $SRV:8443 \
 	-servername example.test >/dev/null 2>&1 || fail "TLS handshake failed"
 
-protocols() {
-	flowmesh flows -o json >"$STATE/flows.json" &&
-	python3 - "$STATE/flows.json" "$1" "$2" <<-'PY'
-	import json, sys
-	port, want = int(sys.argv[2]), sys.argv[3]
-	flows = [f for f in json.load(open(sys.argv[1]))
-		 if f.get("server_port") == port]
-	got = {f.get("protocol") for f in flows}
-	# one view per pod, every one labelled
-	sys.exit(0 if len(flows) >= 2 and got == {want} else 1)
-	PY
-}
-wait_for 20 protocols 8443 tls ||
+wait_for 20 flows_labelled "$STATE" 8443 tls ||
 	fail "TLS flow not labelled tls: $(cat "$STATE/flows.json")"
 pass "TLS flow labelled tls in both pods"
-wait_for 20 protocols 8000 http ||
+wait_for 20 flows_labelled "$STATE" 8000 http ||
 	fail "HTTP flows not labelled http: $(cat "$STATE/flows.json")"
 pass "HTTP flows labelled http in both pods"
 

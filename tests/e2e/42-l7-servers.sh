@@ -9,7 +9,6 @@
 # that answers after 50 ms one of at least 50 ms.
 . "$(dirname "$0")/lib.sh"
 
-FLOWMESHD_BIN=$E2E_ROOT/build/flowmeshd
 CLIENTS=$E2E_DIR/l7_clients.py
 STATE=/var/cache/flowmesh-e2e-l7-servers
 SRV=198.18.2.2
@@ -55,10 +54,7 @@ flowmesh config set opaque_ports=none >/dev/null
 # Routes are read over the last 10 minutes, a period flowmeshd started
 # within: its first minute is rolled up while the scenario runs, and the
 # 5 s windows since must still be read.
-"$FLOWMESHD_BIN" -c "$STATE/flowmeshd.conf" 2>"$STATE/flowmeshd.log" &
-DAEMON=$!
-wait_for 30 test -S "$STATE/flowmeshd.sock" ||
-	fail "flowmeshd did not start: $(cat "$STATE/flowmeshd.log")"
+flowmeshd_start "$STATE"
 pass "flowmeshd started"
 
 # serve NAME COMMAND...: a server in the server pod, output in NAME.log
@@ -87,11 +83,7 @@ pass "servers started"
 # A first datagram makes records name both pods: their queues get bound.
 in_pod client python3 -c "import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
-netns_watched() {
-	flowmesh status -o json --socket "$STATE/flowmeshd.sock" | python3 -c 'import json, sys
-sys.exit(json.load(sys.stdin)["agent"]["l7_netns_watched"] < 2)'
-}
-wait_for 20 netns_watched ||
+wait_for 20 l7_netns_watched "$STATE" 2 ||
 	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
 pass "queues bound in both pods"
 
@@ -117,21 +109,9 @@ in_pod client python3 "$CLIENTS" grpc-call $SRV 50051 \
 	Ok Fail Slow Slow Slow Slow Slow || fail "gRPC calls"
 pass "clients done"
 
-# protocols PORT NAME: the flows to PORT carry NAME in both pods' views
-protocols() {
-	flowmesh flows -o json >"$STATE/flows.json" &&
-	python3 - "$STATE/flows.json" "$1" "$2" <<-'PY'
-	import json, sys
-	port, want = int(sys.argv[2]), sys.argv[3]
-	flows = [f for f in json.load(open(sys.argv[1]))
-	         if f.get("server_port") == port]
-	got = {f.get("protocol") for f in flows}
-	sys.exit(0 if len(flows) >= 2 and got == {want} else 1)
-	PY
-}
 for pp in 6379:redis 11211:memcache 53:dns 2525:smtp 8080:http2 \
 	50051:grpc; do
-	wait_for 20 protocols "${pp%:*}" "${pp#*:}" ||
+	wait_for 20 flows_labelled "$STATE" "${pp%:*}" "${pp#*:}" ||
 		fail "flows to port ${pp%:*} not labelled ${pp#*:}: $(cat "$STATE/flows.json")"
 	pass "flows to port ${pp%:*} labelled ${pp#*:} in both pods"
 done

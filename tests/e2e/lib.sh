@@ -107,6 +107,41 @@ conntrack_track() {
 		net.netfilter.nf_conntrack_tcp_timeout_close=600
 }
 
+# flowmeshd_start DIR: the checkout's flowmeshd in the background with
+# DIR/flowmeshd.conf, which puts its socket at DIR/flowmeshd.sock; its
+# stderr goes to DIR/flowmeshd.log, its pid to DAEMON.  Returns once the
+# socket is there, fails the scenario if it is not within 30 s.
+flowmeshd_start() {
+	"$E2E_ROOT/build/flowmeshd" -c "$1/flowmeshd.conf" 2>"$1/flowmeshd.log" &
+	# shellcheck disable=SC2034 # for the scenario's cleanup
+	DAEMON=$!
+	wait_for 30 test -S "$1/flowmeshd.sock" ||
+		fail "flowmeshd did not start: $(cat "$1/flowmeshd.log")"
+}
+
+# l7_netns_watched DIR N: flowmeshd (socket in DIR) has bound its L7 queues
+# in at least N network namespaces.
+l7_netns_watched() {
+	flowmesh status -o json --socket "$1/flowmeshd.sock" | python3 -c '
+import json, sys
+sys.exit(json.load(sys.stdin)["agent"]["l7_netns_watched"] < int(sys.argv[1]))' "$2"
+}
+
+# flows_labelled DIR PORT NAME: the live flows to PORT, at least two (one
+# view per pod), all carry the L7 protocol NAME; they are left in
+# DIR/flows.json.
+flows_labelled() {
+	flowmesh flows -o json >"$1/flows.json" &&
+	python3 - "$1/flows.json" "$2" "$3" <<-'PY'
+	import json, sys
+	port, want = int(sys.argv[2]), sys.argv[3]
+	flows = [f for f in json.load(open(sys.argv[1]))
+	         if f.get("server_port") == port]
+	got = {f.get("protocol") for f in flows}
+	sys.exit(0 if len(flows) >= 2 and got == {want} else 1)
+	PY
+}
+
 # module_load [PARAM=VALUE...]: load flowmesh (installed by DKMS) if needed.
 module_load() {
 	modprobe flowmesh "$@" || fail "modprobe flowmesh $*"

@@ -6,7 +6,15 @@
   traffic.py tcp-client ADDR PORT BYTES  send BYTES, half-close, read reply
   traffic.py udp-echo ADDR PORT COUNT    echo COUNT datagrams, then exit
   traffic.py udp-client ADDR PORT SIZE...  send each SIZE, await each echo
-Every run ends by itself within --timeout seconds (default 30).
+  traffic.py tcp-hold ADDR PORT BYTES SECS  send BYTES, wait SECS,
+                                         half-close, read to EOF
+  traffic.py rr-server tcp|udp ADDR PORT DELAY_MS COUNT
+                                         answer COUNT requests, each after
+                                         DELAY_MS (tcp: one connection)
+  traffic.py rr-client tcp|udp ADDR PORT COUNT  COUNT requests, one at a time
+  traffic.py udp-flood ADDR FIRST_PORT FLOWS  FLOWS datagrams, each its own
+                                         flow
+No socket waits more than 30 s, so every run ends by itself.
 """
 import socket
 import sys

@@ -536,6 +536,66 @@ static void test_first_seen_after_open(void **state)
 	fm_agg_free(agg);
 }
 
+/*
+ * Records of one flow come from different CPUs' rings: an older record
+ * drained after a newer one, or after the flow's CLOSE, adds nothing to
+ * the totals (its samples still count) and does not bring the flow back.
+ */
+static void test_records_out_of_order(void **state)
+{
+	struct fm_aggregator *agg = agg_new(NULL, NULL);
+	const struct fm_agg_counters *cnt = fm_agg_counters(agg);
+	struct collected c = { 0 };
+	uint64_t tx = 0;
+	size_t i;
+
+	(void)state;
+	feed(agg, FLOWMESH_REC_OPEN, 7, AT(100), 100, 10);
+	feed(agg, FLOWMESH_REC_UPDATE, 7, AT(103), 900, 90);
+	/* the UPDATE of second 101, drained late */
+	feed(agg, FLOWMESH_REC_UPDATE, 7, AT(101), 400, 40);
+	feed(agg, FLOWMESH_REC_CLOSE, 7, AT(104), 1000, 100);
+	/* an RTT sample of second 102, drained after the CLOSE */
+	feed(agg, FLOWMESH_REC_RTT, 7, AT(102), 600, 60);
+	assert_int_equal(cnt->stale, 2);
+	assert_int_equal(cnt->live_flows, 0);
+	assert_outcomes_add_up(agg);
+	assert_int_equal(flush(agg, 0, true, &c), 0);
+	for (i = 0; i < c.nwin; i++) {
+		tx += c.win[i].tx_bytes;
+		assert_true(c.win[i].opened <= 1 && c.win[i].closed <= 1);
+	}
+	assert_int_equal(tx, 1000);
+	assert_int_equal(c.nflows, 1);
+	assert_int_equal(c.flows[0].rec.tx_bytes, 1000);
+	assert_int_equal(c.nlive, 0);
+	collected_reset(&c);
+
+	/*
+	 * another namespace's view of the connection, drained after the
+	 * CLOSE (a backlog drained CPU ring by CPU ring), is a duplicate
+	 */
+	feed_ns(agg, FLOWMESH_REC_OPEN, 8, 222, AT(100), 100);
+	feed_ns(agg, FLOWMESH_REC_CLOSE, 8, 222, AT(104), 1000);
+	assert_int_equal(cnt->duplicates, 2);
+	assert_int_equal(cnt->live_flows, 0);
+	/* the closed flow is kept until the flush after the one that wrote it */
+	feed(agg, FLOWMESH_REC_UPDATE, 7, AT(103), 900, 90);
+	assert_int_equal(cnt->stale, 3);
+	assert_int_equal(flush(agg, 0, true, &c), 0);
+	collected_reset(&c);
+	/* then it is gone, and the key is free for a new connection */
+	feed(agg, FLOWMESH_REC_OPEN, 9, AT(200), 50, 5);
+	assert_int_equal(cnt->duplicates, 2);
+	assert_int_equal(cnt->live_flows, 1);
+	assert_outcomes_add_up(agg);
+	assert_int_equal(flush(agg, 0, true, &c), 0);
+	assert_int_equal(c.nwin, 1);
+	assert_int_equal(c.win[0].opened, 1);
+	collected_reset(&c);
+	fm_agg_free(agg);
+}
+
 static void test_unknown_type(void **state)
 {
 	struct fm_aggregator *agg = agg_new(NULL, NULL);
@@ -1349,6 +1409,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_observation),
 		cmocka_unit_test(test_counter_restart),
 		cmocka_unit_test(test_first_seen_after_open),
+		cmocka_unit_test(test_records_out_of_order),
 		cmocka_unit_test(test_unknown_type),
 		cmocka_unit_test(test_max_flows),
 		cmocka_unit_test(test_max_series),

@@ -184,6 +184,19 @@ static const char *const verb_cases[] = {
 	"events -o ; BAD",
 	"events --follow=yes ; BAD",
 	"events now ; BAD",
+	"tap ; OK",
+	"tap --from web --to db -p 5432 -o json -c 3 --socket /x ; OK",
+	"tap --port 65535 --count 4294967295 ; OK",
+	"tap -h ; HELP",
+	"tap --from= ; BAD",
+	"tap --to 0123456789012345678901234567890123456789012345678901234567890123 ; BAD",
+	"tap --port 0 ; BAD",
+	"tap --port 65536 ; BAD",
+	"tap -c 0 ; BAD",
+	"tap -c x ; BAD",
+	"tap -o wide ; BAD",
+	"tap --socket= ; BAD",
+	"tap now ; BAD",
 };
 
 static int parse_verb(int argc, char **argv, char *err, size_t errlen)
@@ -192,6 +205,7 @@ static int parse_verb(int argc, char **argv, char *err, size_t errlen)
 	struct status_opts so;
 	struct config_opts co;
 	struct events_opts eo;
+	struct tap_opts to;
 
 	if (!strcmp(argv[0], "flows"))
 		return flows_parse_args(argc, argv, &fo, err, errlen);
@@ -201,6 +215,8 @@ static int parse_verb(int argc, char **argv, char *err, size_t errlen)
 		return config_parse_args(argc, argv, &co, err, errlen);
 	if (!strcmp(argv[0], "events"))
 		return events_parse_args(argc, argv, &eo, err, errlen);
+	if (!strcmp(argv[0], "tap"))
+		return tap_parse_args(argc, argv, &to, err, errlen);
 	fail_msg("no verb %s", argv[0]);
 	return -1;
 }
@@ -340,6 +356,34 @@ static void test_events_options(void **state)
 	assert_int_equal(opts.timeout_ms, 1500);
 }
 
+static void test_tap_options(void **state)
+{
+	char *plain[] = { "tap", NULL };
+	char *full[] = { "tap", "--from", "web", "--to", "db", "-p", "5432",
+			 "-o", "json", "-c", "7", "--socket", "/run/x.sock",
+			 NULL };
+	struct tap_opts opts;
+	char err[CLI_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(tap_parse_args(1, plain, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_TABLE);
+	assert_null(opts.from);
+	assert_null(opts.to);
+	assert_int_equal(opts.port, 0);
+	assert_int_equal(opts.count, 0);
+	assert_null(opts.socket);
+	assert_int_equal(tap_parse_args(13, full, &opts, err, sizeof(err)),
+			 CLI_PARSE_OK);
+	assert_int_equal(opts.format, CLI_FORMAT_JSON);
+	assert_string_equal(opts.from, "web");
+	assert_string_equal(opts.to, "db");
+	assert_int_equal(opts.port, 5432);
+	assert_int_equal(opts.count, 7);
+	assert_string_equal(opts.socket, "/run/x.sock");
+}
+
 static void test_usage_reasons(void **state)
 {
 	static const struct {
@@ -372,6 +416,11 @@ static void test_usage_reasons(void **state)
 		{ "events --count 0 ;", "invalid count '0'; use 1 to 4294967295" },
 		{ "events --timeout 0 ;", "invalid timeout '0'; use seconds, more than 0, e.g. 10 or 0.5" },
 		{ "events -o wide ;", "unknown output format 'wide'; use json, table or raw" },
+		{ "tap --from= ;", "invalid --from service ''; a service name has 1 to 63 bytes" },
+		{ "tap --to= ;", "invalid --to service ''; a service name has 1 to 63 bytes" },
+		{ "tap --port 0 ;", "invalid port '0'; use 1 to 65535" },
+		{ "tap --count 0 ;", "invalid count '0'; use 1 to 4294967295" },
+		{ "tap --socket= ;", "--socket needs a path" },
 	};
 	char copy[256], err[CLI_ERR_MAX];
 	char *argv[MAX_ARGS];
@@ -700,6 +749,7 @@ int main(void)
 		cmocka_unit_test(test_flows_options),
 		cmocka_unit_test(test_config_options),
 		cmocka_unit_test(test_events_options),
+		cmocka_unit_test(test_tap_options),
 		cmocka_unit_test(test_usage_reasons),
 		cmocka_unit_test(test_cli_table),
 		cmocka_unit_test(test_cli_help),

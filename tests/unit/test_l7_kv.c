@@ -398,6 +398,25 @@ static void test_memcache_malformed(void **state)
 	l7_flow_free(&f);
 }
 
+/*
+ * Bytes are parsed where they were delivered: a header cut after its magic
+ * byte must not be read past its end (ASan sees the exact allocation).
+ */
+static void test_memcache_binary_cut(void **state)
+{
+	uint8_t *magic = malloc(1);
+	struct l7_flow f;
+
+	(void)state;
+	assert_non_null(magic);
+	magic[0] = 0x80;
+	l7_flow_init(&f, &fm_l7_memcache);
+	assert_int_equal(l7_flow_feed(&f, 0, false, magic, 1, 1, 0),
+			 FM_L7_NEED_MORE);
+	l7_flow_free(&f);
+	free(magic);
+}
+
 static void test_memcache_foreign(void **state)
 {
 	static const char *const own[] = { "memcache", NULL };
@@ -419,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_memcache_text),
 		cmocka_unit_test(test_memcache_binary),
 		cmocka_unit_test(test_memcache_malformed),
+		cmocka_unit_test(test_memcache_binary_cut),
 		cmocka_unit_test(test_memcache_foreign),
 	};
 

@@ -869,7 +869,7 @@ static const char *const arg_cases[] = {
 	"routes --protocol unknown ; OK",
 	"routes --help ; HELP",
 	"routes -o dot ; unknown output format 'dot'; use table, wide or json",
-	"routes --protocol gopher ; unknown protocol 'gopher'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache or smtp",
+	"routes --protocol gopher ; unknown protocol 'gopher'; use http, http2, grpc, tls, dns, mysql, postgresql, redis, memcache, smtp or unknown",
 	"routes --protocol ; option '--protocol' needs an argument",
 	"routes --from= ; invalid --from service ''; a service name has 1 to 63 bytes",
 	"routes --to api ; unknown option '--to'",

@@ -52,6 +52,7 @@
  *                                         response time
  *       FLOWMESH_FLOW_A_L7_PROTO     u8   FLOWMESH_L7_*, as last labelled
  *                                         (FLOWMESH_CMD_SET_LABEL); 0 until
+ *                                         the flow is labelled
  *       FLOWMESH_FLOW_A_SAMPLED      u8   FLOWMESH_SAMPLED_* bits: why the
  *                                         flow's payload is handed to the
  *                                         agent (see "L7 sampling")
@@ -117,15 +118,17 @@
  *       FLOWMESH_CONFIG_A_TIMEOUT_TCP_CLOSING u32  s, after a FIN
  *       FLOWMESH_CONFIG_A_TIMEOUT_TCP_CLOSED  u32  s, after close or RST
  *       FLOWMESH_CONFIG_A_TIMEOUT_UDP         u32  s
- *           (timeouts: 1 .. 2592000; a flow idle that long is removed)
+ *           (timeouts: 1 .. 2592000, defaults 60, 7200, 120, 10 and 60;
+ *           a flow idle that long is removed)
  *       FLOWMESH_CONFIG_A_UPDATE_INTERVAL     u32  s between UPDATE records
  *                                                  of an active flow;
- *                                                  0 = none, max 86400
+ *                                                  0 = none, max 86400,
+ *                                                  default 10
  *       FLOWMESH_CONFIG_A_RING_SIZE           u32  records per CPU, a power
  *                                                  of two, 16 .. 1048576
  *       FLOWMESH_CONFIG_A_SAMPLES             u32  FLOWMESH_SAMPLES_* bits:
  *                                                  which sample records to
- *                                                  emit
+ *                                                  emit; default all
  *       FLOWMESH_CONFIG_A_SKIP_PORTS          binary, array of __u16 (host
  *                                                  order), at most
  *                                                  FLOWMESH_MAX_PORTS, no
@@ -179,7 +182,8 @@
  *   labelled FLOWMESH_LABEL_DONE; for inspection (FLOWMESH_SAMPLED_INSPECT)
  *   1 in inspect_one_in flows, chosen by a hash of the flow's key, has
  *   every payload packet handed over.  FLOWMESH_LABEL_STOP ends both.
- *   Setting detect_packets or inspect_one_in to 0 stops that kind at once.
+ *   Setting detect_packets or inspect_one_in to 0 stops that kind at once;
+ *   a port added to opaque_ports stops the flows from or to it at once.
  *   A packet is accounted before it is handed over, once: a queued packet
  *   accepted by the agent (NF_ACCEPT, never NF_REPEAT) resumes at the next
  *   hook.
