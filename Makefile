@@ -105,6 +105,7 @@ bench: setup-bench userspace
 	tools/vm/run --kernel $(BENCH_KERNEL) --timeout 1500 \
 		--cmd $(CURDIR)/tools/bench/run-guest
 	tools/bench/agent $(BUILD)
+	tools/bench/l7 $(BUILD)
 
 demo: setup-test userspace
 	tools/dkms-install $$(tools/vm/kernel $(KERNEL))

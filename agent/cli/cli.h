@@ -352,6 +352,7 @@ struct tap_opts {
 	const char *from;	/* services; NULL: any */
 	const char *to;
 	uint16_t port;		/* 0: any */
+	bool requests;		/* L7 request events only */
 	uint32_t count;		/* 0: no limit */
 	const char *socket;	/* NULL: from the config file */
 };

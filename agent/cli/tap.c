@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flowmesh tap: the records flowmeshd is aggregating, live, from its
- * control socket (docs/api.md).  Unlike `flowmesh events` it takes nothing
- * away from the agent, and records come named with their services.  Also
- * the socket client `flowmesh status` asks the agent's status with.
+ * flowmesh tap: the records flowmeshd is aggregating and the L7 requests
+ * of its inspected flows, live, from its control socket (docs/api.md).
+ * Unlike `flowmesh events` it takes nothing away from the agent, and
+ * events come named with their services.  Also the socket client
+ * `flowmesh status` asks the agent's status with.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,25 +24,29 @@
 
 static const char tap_usage[] =
 	"Usage: flowmesh tap [--from SERVICE] [--to SERVICE] [--port N]\n"
-	"                    [-o table|json] [--count N] [--socket PATH]\n";
+	"                    [--requests] [-o table|json] [--count N]\n"
+	"                    [--socket PATH]\n";
 
 static const char tap_description[] =
 	"\n"
-	"Stream the records flowmeshd receives from the kernel module as they\n"
-	"arrive: flows opened, updated and closed, RTT and response time\n"
-	"samples, each with the client's and the server's service.  The agent\n"
+	"Stream what flowmeshd sees as it happens: the records it receives\n"
+	"from the kernel module (flows opened, updated and closed, RTT and\n"
+	"response time samples) and every L7 request that an inspected flow\n"
+	"(1 in inspect_one_in) finishes, each with the client's and the\n"
+	"server's service and the flow's application protocol.  The agent\n"
 	"keeps aggregating them: tapping takes nothing away.  It sends at most\n"
-	"tap_rate events a second to each tap (its setting, default 1000);\n"
-	"events beyond that, or that a slow reader could not take, are dropped\n"
-	"and their number reported.\n"
+	"tap_rate events a second to each tap (its setting, default 1000),\n"
+	"records and requests together; events beyond that, or that a slow\n"
+	"reader could not take, are dropped and their number reported.\n"
 	"\n"
 	"Runs until Ctrl-C (SIGINT), SIGTERM, --count events, or flowmeshd\n"
 	"stops.\n"
 	"\n"
 	"Options:\n"
-	"      --from SERVICE    only records whose client is SERVICE\n"
-	"      --to SERVICE      only records whose server is SERVICE\n"
-	"  -p, --port N          only records with N as client or server port\n"
+	"      --from SERVICE    only events whose client is SERVICE\n"
+	"      --to SERVICE      only events whose server is SERVICE\n"
+	"  -p, --port N          only events with N as client or server port\n"
+	"      --requests        only L7 requests, no records\n"
 	"  -o, --output FORMAT   table (the default) or json\n"
 	"  -c, --count N         stop after N events\n"
 	"      --socket PATH     flowmeshd's control socket (default: the\n"
@@ -49,19 +54,32 @@ static const char tap_description[] =
 	"                        else " FM_AGENT_SOCKET_PATH ")\n"
 	"  -h, --help            show this help and exit\n"
 	"\n"
-	"JSON output: one object per line, the fields of 'flowmesh events -o\n"
-	"json' plus client_service and server_service (strings); a line\n"
-	"{\"dropped\": N} says N events were not sent.\n"
+	"JSON output: one object per line.  A record has the fields of\n"
+	"'flowmesh events -o json' (protocol among them) plus client_service\n"
+	"and server_service (strings).  A request has type \"request\", time\n"
+	"(Unix seconds of the first byte of the response), proto, family,\n"
+	"netns, client, server, client_port, server_port, client_service,\n"
+	"server_service, protocol, method, route, status (null when the\n"
+	"protocol has none), failed (true or false), latency_us (first byte of\n"
+	"the request to first byte of its response, in microseconds),\n"
+	"estimated (true when not every flow is inspected) and sample_rate\n"
+	"(the share of flows inspected, 0 to 1).  A line {\"dropped\": N} says\n"
+	"N events were not sent.\n"
 	"\n"
-	"Table columns: TIME (UTC, to the microsecond), TYPE, CLIENT and SERVER\n"
-	"(service, then address:port), TX_BYTES and RX_BYTES (the flow's so\n"
-	"far), VALUE (the sample of rtt and response records).\n"
+	"Table columns: TIME (UTC, to the microsecond), TYPE (the record's type,\n"
+	"or request), PROTOCOL (the flow's application protocol, as in\n"
+	"'flowmesh flows'; unknown until detected), CLIENT and SERVER (service,\n"
+	"then address:port), VALUE (the sample of rtt and response records, a\n"
+	"request's latency), DETAIL (a record: the flow's IP bytes so far, tx\n"
+	"client to server and rx back; a request: method, route and status,\n"
+	"then \"failed\" when it failed).\n"
 	"\n";
 
 static const char tap_examples[] =
 	"\n"
 	"Examples:\n"
 	"  flowmesh tap --to api\n"
+	"  flowmesh tap --requests --port 8080\n"
 	"  flowmesh tap --port 5432 -o json --count 100\n";
 
 void tap_help(FILE *out)
@@ -72,12 +90,13 @@ void tap_help(FILE *out)
 	fputs(tap_examples, out);
 }
 
-enum { TAP_OPT_FROM = 256, TAP_OPT_TO, TAP_OPT_SOCKET };
+enum { TAP_OPT_FROM = 256, TAP_OPT_TO, TAP_OPT_REQUESTS, TAP_OPT_SOCKET };
 
 static const struct option tap_options[] = {
 	{ "from", required_argument, NULL, TAP_OPT_FROM },
 	{ "to", required_argument, NULL, TAP_OPT_TO },
 	{ "port", required_argument, NULL, 'p' },
+	{ "requests", no_argument, NULL, TAP_OPT_REQUESTS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "socket", required_argument, NULL, TAP_OPT_SOCKET },
@@ -118,6 +137,9 @@ int tap_parse_args(int argc, char **argv, struct tap_opts *opts, char *err,
 				return CLI_PARSE_BAD;
 			}
 			opts->port = (uint16_t)v;
+			break;
+		case TAP_OPT_REQUESTS:
+			opts->requests = true;
 			break;
 		case 'o':
 			if (cli_opt_format(optarg, &opts->format, err, errlen))
@@ -249,7 +271,7 @@ int cli_agent_status(const char *path, json_t **status)
 
 /* --- printing ----------------------------------------------------------------- */
 
-#define TAP_ROW "%-15s  %-8s  %-34s  %-34s  %10s  %10s  %7s\n"
+#define TAP_ROW "%-15s  %-8s  %-10s  %-20s  %-20s  %7s  %s\n"
 
 static const char *tap_str(json_t *obj, const char *key)
 {
@@ -260,26 +282,54 @@ static const char *tap_str(json_t *obj, const char *key)
 
 static void tap_endpoint(json_t *ev, const char *side, char *buf, size_t len)
 {
-	char key[32];
+	const char *addr = tap_str(ev, side);
+	char key[32], where[80];
 	json_int_t port;
 
 	snprintf(key, sizeof(key), "%s_port", side);
 	port = json_integer_value(json_object_get(ev, key));
+	/* IPv6 in brackets, as `flowmesh flows` prints it */
+	snprintf(where, sizeof(where),
+		 strchr(addr, ':') ? "[%s]:%" JSON_INTEGER_FORMAT :
+				     "%s:%" JSON_INTEGER_FORMAT, addr, port);
 	snprintf(key, sizeof(key), "%s_service", side);
 	/* an address names itself when no inventory knows it */
-	if (!strcmp(tap_str(ev, key), tap_str(ev, side)))
-		snprintf(buf, len, "%s:%" JSON_INTEGER_FORMAT, tap_str(ev, side),
-			 port);
+	if (!strcmp(tap_str(ev, key), addr))
+		snprintf(buf, len, "%s", where);
 	else
-		snprintf(buf, len, "%s (%s:%" JSON_INTEGER_FORMAT ")",
-			 tap_str(ev, key), tap_str(ev, side), port);
+		snprintf(buf, len, "%s (%s)", tap_str(ev, key), where);
+}
+
+/* Method, route and status as `flowmesh routes` names a route. */
+static void tap_request_detail(json_t *ev, char *buf, size_t len)
+{
+	const char *method = json_string_value(json_object_get(ev, "method"));
+	const char *route = json_string_value(json_object_get(ev, "route"));
+	json_t *status = json_object_get(ev, "status");
+	char code[24] = "";
+	int n;
+
+	method = method ? method : "";
+	route = route ? route : "";
+	if (json_is_integer(status))
+		snprintf(code, sizeof(code), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(status));
+	n = snprintf(buf, len, "%s%s%s", method, *method && *route ? " " : "",
+		     route);
+	if (!n)
+		n = snprintf(buf, len, "-");
+	if (*code && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " %s", code);
+	if (json_is_true(json_object_get(ev, "failed")) && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " failed");
 }
 
 int tap_print_event(FILE *out, enum cli_format format, json_t *ev)
 {
-	char when[32], client[128], server[128], tx[24], rx[24], value[16];
+	char when[32], client[128], server[128], value[16], detail[640];
 	double t = json_number_value(json_object_get(ev, "time"));
-	json_t *v = json_object_get(ev, "value_us");
+	bool request = !strcmp(tap_str(ev, "type"), "request");
+	json_t *v = json_object_get(ev, request ? "latency_us" : "value_us");
 	time_t secs = (time_t)t;
 	struct tm tm;
 
@@ -297,17 +347,20 @@ int tap_print_event(FILE *out, enum cli_format format, json_t *ev)
 		snprintf(when, sizeof(when), "-");
 	tap_endpoint(ev, "client", client, sizeof(client));
 	tap_endpoint(ev, "server", server, sizeof(server));
-	snprintf(tx, sizeof(tx), "%" JSON_INTEGER_FORMAT,
-		 json_integer_value(json_object_get(ev, "tx_bytes")));
-	snprintf(rx, sizeof(rx), "%" JSON_INTEGER_FORMAT,
-		 json_integer_value(json_object_get(ev, "rx_bytes")));
 	if (json_is_integer(v))
 		cli_format_us((uint64_t)json_integer_value(v) * 1000, value,
 			      sizeof(value));
 	else
 		snprintf(value, sizeof(value), "-");
-	fprintf(out, TAP_ROW, when, tap_str(ev, "type"), client, server, tx, rx,
-		value);
+	if (request)
+		tap_request_detail(ev, detail, sizeof(detail));
+	else
+		snprintf(detail, sizeof(detail), "tx %" JSON_INTEGER_FORMAT
+			 " B  rx %" JSON_INTEGER_FORMAT " B",
+			 json_integer_value(json_object_get(ev, "tx_bytes")),
+			 json_integer_value(json_object_get(ev, "rx_bytes")));
+	fprintf(out, TAP_ROW, when, tap_str(ev, "type"),
+		tap_str(ev, "protocol"), client, server, value, detail);
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -315,8 +368,8 @@ int tap_print_header(FILE *out, enum cli_format format)
 {
 	if (format != CLI_FORMAT_TABLE)
 		return 0;
-	fprintf(out, TAP_ROW, "TIME", "TYPE", "CLIENT", "SERVER", "TX_BYTES",
-		"RX_BYTES", "VALUE");
+	fprintf(out, TAP_ROW, "TIME", "TYPE", "PROTOCOL", "CLIENT", "SERVER",
+		"VALUE", "DETAIL");
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -332,11 +385,12 @@ static void tap_on_signal(int sig)
 
 static json_t *tap_request(const struct tap_opts *opts)
 {
-	return json_pack("{s:s, s:o, s:o, s:o}", "request", "tap",
+	return json_pack("{s:s, s:o, s:o, s:o, s:s}", "request", "tap",
 			 "from", opts->from ? json_string(opts->from) : json_null(),
 			 "to", opts->to ? json_string(opts->to) : json_null(),
 			 "port", opts->port ? json_integer(opts->port) :
-			 json_null());
+			 json_null(),
+			 "events", opts->requests ? "requests" : "all");
 }
 
 /* Events until the count, a signal, or the agent closing: an exit status. */

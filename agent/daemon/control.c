@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "daemon/control.h"
+#include "lib/addr.h"
+#include "lib/flow.h"
 #include "lib/json.h"
 #include "lib/record.h"
 
@@ -42,6 +44,27 @@ static int fm_control_name(json_t *v, const char *key, bool *set, char *name,
 	return 0;
 }
 
+/* "events": which kinds; null or absent for all of them. */
+static int fm_control_events(json_t *v, enum fm_tap_events *events,
+			     char *err, size_t errlen)
+{
+	const char *s = json_string_value(v);
+
+	*events = FM_TAP_ALL;
+	if (!v || json_is_null(v) || (s && !strcmp(s, "all")))
+		return 0;
+	if (s && !strcmp(s, "records")) {
+		*events = FM_TAP_RECORDS;
+		return 0;
+	}
+	if (s && !strcmp(s, "requests")) {
+		*events = FM_TAP_REQUESTS;
+		return 0;
+	}
+	snprintf(err, errlen, "'events' must be \"all\", \"records\", \"requests\" or null");
+	return -EINVAL;
+}
+
 static int fm_control_parse_tap(json_t *obj, struct fm_tap_filter *f,
 				char *err, size_t errlen)
 {
@@ -50,7 +73,8 @@ static int fm_control_parse_tap(json_t *obj, struct fm_tap_filter *f,
 
 	json_object_foreach(obj, key, v) {
 		if (strcmp(key, "request") && strcmp(key, "from") &&
-		    strcmp(key, "to") && strcmp(key, "port")) {
+		    strcmp(key, "to") && strcmp(key, "port") &&
+		    strcmp(key, "events")) {
 			snprintf(err, errlen, "unknown field '%s' in a tap request",
 				 key);
 			return -EINVAL;
@@ -59,7 +83,9 @@ static int fm_control_parse_tap(json_t *obj, struct fm_tap_filter *f,
 	if (fm_control_name(json_object_get(obj, "from"), "from",
 			    &f->from_set, f->from, err, errlen) ||
 	    fm_control_name(json_object_get(obj, "to"), "to", &f->to_set,
-			    f->to, err, errlen))
+			    f->to, err, errlen) ||
+	    fm_control_events(json_object_get(obj, "events"), &f->events, err,
+			      errlen))
 		return -EINVAL;
 	v = json_object_get(obj, "port");
 	if (v && !json_is_null(v)) {
@@ -114,18 +140,37 @@ out:
 	return ret;
 }
 
-bool fm_tap_match(const struct fm_tap_filter *f,
-		  const struct flowmesh_record *rec,
-		  const char *client_service, const char *server_service)
+static bool fm_tap_match_flow(const struct fm_tap_filter *f,
+			      uint16_t client_port, uint16_t server_port,
+			      const char *client_service,
+			      const char *server_service)
 {
 	if (f->from_set && strcmp(f->from, client_service))
 		return false;
 	if (f->to_set && strcmp(f->to, server_service))
 		return false;
-	if (f->port_set && rec->client_port != f->port &&
-	    rec->server_port != f->port)
+	if (f->port_set && client_port != f->port && server_port != f->port)
 		return false;
 	return true;
+}
+
+bool fm_tap_match(const struct fm_tap_filter *f,
+		  const struct flowmesh_record *rec,
+		  const char *client_service, const char *server_service)
+{
+	return f->events != FM_TAP_REQUESTS &&
+	       fm_tap_match_flow(f, rec->client_port, rec->server_port,
+				 client_service, server_service);
+}
+
+bool fm_tap_match_request(const struct fm_tap_filter *f,
+			  const struct fm_agg_request *r,
+			  const char *client_service,
+			  const char *server_service)
+{
+	return f->events != FM_TAP_RECORDS &&
+	       fm_tap_match_flow(f, r->client_port, r->server_port,
+				 client_service, server_service);
 }
 
 json_t *fm_tap_event_json(const struct flowmesh_record *rec,
@@ -138,6 +183,59 @@ json_t *fm_tap_event_json(const struct flowmesh_record *rec,
 		return NULL;
 	if (fm_json_put(obj, "client_service", json_string(client_service)) ||
 	    fm_json_put(obj, "server_service", json_string(server_service))) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* A detector's text field, which need not end with a NUL. */
+static json_t *fm_tap_text(const char *s, size_t size)
+{
+	return json_stringn(s, strnlen(s, size));
+}
+
+json_t *fm_tap_request_json(const struct fm_agg_request *r,
+			    const char *client_service,
+			    const char *server_service)
+{
+	char client[FM_ADDR_STRLEN], server[FM_ADDR_STRLEN];
+	const char *proto = fm_proto_name(r->proto);
+	json_t *obj;
+	int err = 0;
+
+	if (!proto || !r->one_in ||
+	    fm_addr_str(r->family, r->client, client, sizeof(client)) < 0 ||
+	    fm_addr_str(r->family, r->server, server, sizeof(server)) < 0)
+		return NULL;
+	obj = json_pack("{s:s, s:f, s:s, s:i, s:I, s:s, s:s, s:i, s:i, s:s,"
+			" s:s, s:s}",
+			"type", "request",
+			"time", fm_json_seconds(r->time_ns),
+			"proto", proto,
+			"family", r->family == AF_INET ? 4 : 6,
+			"netns", (json_int_t)r->netns,
+			"client", client,
+			"server", server,
+			"client_port", (int)r->client_port,
+			"server_port", (int)r->server_port,
+			"client_service", client_service,
+			"server_service", server_service,
+			"protocol", fm_l7_proto_name(r->l7_proto));
+	if (!obj)
+		return NULL;
+	err |= fm_json_put(obj, "method", fm_tap_text(r->req.method,
+						      sizeof(r->req.method)));
+	err |= fm_json_put(obj, "route", fm_tap_text(r->req.route,
+						     sizeof(r->req.route)));
+	err |= fm_json_put(obj, "status", r->req.status < 0 ? json_null() :
+			   json_integer(r->req.status));
+	err |= fm_json_put(obj, "failed", json_boolean(r->req.failed));
+	err |= fm_json_put(obj, "latency_us",
+			   json_integer(fm_json_uint(r->req.latency_ns / 1000)));
+	err |= fm_json_put(obj, "estimated", json_boolean(r->one_in > 1));
+	err |= fm_json_put(obj, "sample_rate", json_real(1.0 / r->one_in));
+	if (err) {
 		json_decref(obj);
 		return NULL;
 	}
@@ -450,21 +548,30 @@ bool fm_control_tapping(const struct fm_control *ctl)
 	return ctl && ctl->counters.taps > 0;
 }
 
-static void fm_client_tap(struct fm_control *ctl, struct fm_client *c,
-			  const struct flowmesh_record *rec,
-			  const struct fm_identity *cid,
-			  const struct fm_identity *sid, uint64_t now_ms)
+/*
+ * Whether the rate limit lets one more event go to @c this second; an
+ * event it stops is counted as dropped.
+ */
+static bool fm_client_admit(struct fm_control *ctl, struct fm_client *c,
+			    uint64_t now_ms)
 {
-	if (!fm_tap_match(&c->tap, rec, cid->service, sid->service))
-		return;
 	if (now_ms / 1000 != c->second) {
 		c->second = now_ms / 1000;
 		c->sent_this_second = 0;
 		fm_client_report_dropped(ctl, c);
 	}
-	if (c->sent_this_second >= ctl->tap_rate ||
-	    fm_client_queue(c, fm_tap_event_json(rec, cid->service,
-						  sid->service))) {
+	if (c->sent_this_second < ctl->tap_rate)
+		return true;
+	c->dropped++;
+	ctl->counters.tap_dropped++;
+	return false;
+}
+
+/* Queues an admitted event; one without memory or room is dropped. */
+static void fm_client_send(struct fm_control *ctl, struct fm_client *c,
+			   json_t *ev)
+{
+	if (fm_client_queue(c, ev)) {
 		c->dropped++;
 		ctl->counters.tap_dropped++;
 		return;
@@ -474,20 +581,52 @@ static void fm_client_tap(struct fm_control *ctl, struct fm_client *c,
 	fm_client_flush(ctl, c);
 }
 
+static bool fm_client_is_tap(const struct fm_client *c)
+{
+	return c->used && c->tapping;
+}
+
 void fm_control_tap(struct fm_control *ctl, const struct flowmesh_record *rec,
 		    uint64_t now_ms)
 {
 	struct fm_identity cid, sid;
+	struct fm_client *c;
 	size_t i;
 
 	if (!fm_control_tapping(ctl))
 		return;
 	fm_identity_resolve(ctl->ids, rec->family, rec->client, &cid);
 	fm_identity_resolve(ctl->ids, rec->family, rec->server, &sid);
-	for (i = 0; i < FM_CONTROL_MAX_CLIENTS; i++)
-		if (ctl->clients[i].used && ctl->clients[i].tapping)
-			fm_client_tap(ctl, &ctl->clients[i], rec, &cid, &sid,
-				      now_ms);
+	for (i = 0; i < FM_CONTROL_MAX_CLIENTS; i++) {
+		c = &ctl->clients[i];
+		if (fm_client_is_tap(c) &&
+		    fm_tap_match(&c->tap, rec, cid.service, sid.service) &&
+		    fm_client_admit(ctl, c, now_ms))
+			fm_client_send(ctl, c, fm_tap_event_json(rec,
+					cid.service, sid.service));
+	}
+}
+
+void fm_control_tap_request(struct fm_control *ctl,
+			    const struct fm_agg_request *r, uint64_t now_ms)
+{
+	struct fm_identity cid, sid;
+	struct fm_client *c;
+	size_t i;
+
+	if (!fm_control_tapping(ctl))
+		return;
+	fm_identity_resolve(ctl->ids, r->family, r->client, &cid);
+	fm_identity_resolve(ctl->ids, r->family, r->server, &sid);
+	for (i = 0; i < FM_CONTROL_MAX_CLIENTS; i++) {
+		c = &ctl->clients[i];
+		if (fm_client_is_tap(c) &&
+		    fm_tap_match_request(&c->tap, r, cid.service,
+					 sid.service) &&
+		    fm_client_admit(ctl, c, now_ms))
+			fm_client_send(ctl, c, fm_tap_request_json(r,
+					cid.service, sid.service));
+	}
 }
 
 void fm_control_counters(const struct fm_control *ctl,

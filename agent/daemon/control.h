@@ -4,10 +4,12 @@
  * client sends one JSON request line (docs/api.md):
  *
  *   {"request":"status"}   one JSON line, every counter and setting; close
- *   {"request":"tap","from":SVC|null,"to":SVC|null,"port":N|null}
- *                          one JSON line per record that matches, until
- *                          the client closes; at most tap_rate a second,
- *                          {"dropped":N} when some were not sent
+ *   {"request":"tap","from":SVC|null,"to":SVC|null,"port":N|null,
+ *    "events":"all"|"records"|"requests"|null}
+ *                          one JSON line per record and per L7 request
+ *                          that matches, until the client closes; at most
+ *                          tap_rate a second, {"dropped":N} when some were
+ *                          not sent
  *
  * Anything else gets {"error":"..."} and the connection is closed.
  * Clients are non-blocking with a bounded output buffer: a slow reader
@@ -24,6 +26,7 @@
 #include <jansson.h>
 #include <linux/flowmesh.h>
 
+#include "daemon/aggregate.h"
 #include "lib/identity.h"
 
 #define FM_CONTROL_MAX_CLIENTS	16
@@ -36,8 +39,16 @@ enum fm_control_kind {
 	FM_CONTROL_TAP,
 };
 
-/* A tap's filters; a record passes when it matches every one set. */
+/* Which events a tap wants: the kernel's records, L7 requests, or both. */
+enum fm_tap_events {
+	FM_TAP_ALL,
+	FM_TAP_RECORDS,
+	FM_TAP_REQUESTS,
+};
+
+/* A tap's filters; an event passes when it matches every one set. */
 struct fm_tap_filter {
+	enum fm_tap_events events;
 	bool from_set;
 	char from[FM_NAME_MAX];		/* the client's service */
 	bool to_set;
@@ -58,10 +69,21 @@ int fm_control_parse_request(const char *line, size_t len,
 bool fm_tap_match(const struct fm_tap_filter *f,
 		  const struct flowmesh_record *rec,
 		  const char *client_service, const char *server_service);
+bool fm_tap_match_request(const struct fm_tap_filter *f,
+			  const struct fm_agg_request *r,
+			  const char *client_service,
+			  const char *server_service);
 /* fm_record_to_json() with "client_service" and "server_service". */
 json_t *fm_tap_event_json(const struct flowmesh_record *rec,
 			  const char *client_service,
 			  const char *server_service);
+/*
+ * One L7 request as a "request" event (docs/api.md); NULL when out of
+ * memory or @r is malformed (an unknown family or protocol, one_in 0).
+ */
+json_t *fm_tap_request_json(const struct fm_agg_request *r,
+			    const char *client_service,
+			    const char *server_service);
 
 struct fm_control_ops {
 	json_t *(*status)(void *ctx);	/* the status document */
@@ -98,6 +120,9 @@ bool fm_control_tapping(const struct fm_control *ctl);
 /* Hands @rec to every tap client whose filter it passes. */
 void fm_control_tap(struct fm_control *ctl, const struct flowmesh_record *rec,
 		    uint64_t now_ms);
+/* The same for one finished L7 request of an inspected flow. */
+void fm_control_tap_request(struct fm_control *ctl,
+			    const struct fm_agg_request *r, uint64_t now_ms);
 void fm_control_counters(const struct fm_control *ctl,
 			 struct fm_control_counters *out);
 

@@ -763,6 +763,8 @@ static void fm_daemon_nfq_request(void *ctx, const struct fm_agg_request *r)
 
 	/* a request the aggregator has no room for is counted there */
 	fm_agg_request(d->agg, r);
+	if (fm_control_tapping(d->ctl))
+		fm_control_tap_request(d->ctl, r, d->now_ms);
 }
 
 /*

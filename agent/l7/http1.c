@@ -3,8 +3,9 @@
  * HTTP/1.0 and HTTP/1.1 (RFC 9112).  A flow is claimed on a complete
  * request line with a known method from the client, or on the start of a
  * status line ("HTTP/1.x NNN ") from the server.  Messages are then parsed
- * line by line: only the line in progress is buffered, bodies (by
- * Content-Length or chunked) are skipped as they stream past, and
+ * line by line: a line is read where it was delivered, and only one cut by
+ * a packet boundary is held, in a buffer allocated the first time; bodies
+ * (by Content-Length or chunked) are skipped as they stream past, and
  * responses are matched in order to the requests waiting for them
  * (pipelining).  Each request is reported when its final response's
  * header fields are complete.
@@ -12,11 +13,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "l7/l7.h"
 
+/* Bytes of one line, LF included; a longer one is not followed. */
+#define H1_LINE_MAX		FM_L7_REASM_MAX
 /* Header fields per message; more is not a message we follow. */
 #define H1_FIELDS_MAX		128
 /* Distinct status codes counted for describe(); others are not. */
@@ -55,8 +59,8 @@ struct h1_msg {
 };
 
 struct h1_dir {
-	char line[FM_L7_REASM_MAX];
-	size_t line_len;
+	char *line;		/* H1_LINE_MAX bytes; NULL: none held yet */
+	size_t line_len;	/* bytes of the line in progress held */
 	enum h1_phase phase;
 	uint64_t body_left;
 	unsigned int fields;
@@ -501,7 +505,10 @@ static enum fm_l7_verdict start_verdict(enum fm_l7_dir dir, const char *s,
 	return request_line(s, n, &method, &target, &target_len, &minor);
 }
 
-/* Takes bytes into the line in progress; a whole line is then parsed. */
+/*
+ * Takes bytes into the line in progress; a whole line is then parsed, where
+ * it was delivered when it came whole, else from the bytes held.
+ */
 static int line_input(struct h1_state *st, const struct fm_l7_sink *sink,
 		      enum fm_l7_dir dir, const uint8_t *data, size_t len,
 		      uint64_t ts, size_t *used)
@@ -509,17 +516,27 @@ static int line_input(struct h1_state *st, const struct fm_l7_sink *sink,
 	struct h1_dir *d = &st->dir[dir];
 	const uint8_t *nl = memchr(data, '\n', len);
 	size_t take = nl ? (size_t)(nl - data) + 1 : len;
-	size_t raw;
+	const char *s = (const char *)data;
+	size_t n = take;
 
 	*used = take;
-	if (take > sizeof(d->line) - d->line_len)
+	if (take > H1_LINE_MAX - d->line_len)
 		return H1_LOST;
 	if (d->phase == H1_START && !d->line_len)
 		d->start_ts = ts;
-	memcpy(d->line + d->line_len, data, take);
-	d->line_len += take;
+	if (d->line_len || !nl) {
+		if (!d->line) {
+			d->line = malloc(H1_LINE_MAX);
+			if (!d->line)
+				return H1_LOST;
+		}
+		memcpy(d->line + d->line_len, data, take);
+		d->line_len += take;
+		s = d->line;
+		n = d->line_len;
+	}
 	if (!st->matched && d->phase == H1_START) {
-		switch (start_verdict(dir, d->line, d->line_len)) {
+		switch (start_verdict(dir, s, n)) {
 		case FM_L7_NO_MATCH:
 			return H1_LOST;
 		case FM_L7_MATCH:
@@ -531,9 +548,8 @@ static int line_input(struct h1_state *st, const struct fm_l7_sink *sink,
 	}
 	if (!nl)
 		return H1_OK;
-	raw = d->line_len;
 	d->line_len = 0;
-	return line(st, sink, dir, d->line, raw);
+	return line(st, sink, dir, s, n);
 }
 
 static int dir_input(struct h1_state *st, const struct fm_l7_sink *sink,
@@ -598,6 +614,14 @@ static enum fm_l7_verdict h1_gap(void *state, enum fm_l7_dir dir)
 	return FM_L7_NO_MATCH;
 }
 
+static void h1_release(void *state)
+{
+	struct h1_state *st = state;
+
+	free(st->dir[FM_L7_TO_SERVER].line);
+	free(st->dir[FM_L7_TO_CLIENT].line);
+}
+
 static int h1_describe(const void *state, json_t *l7)
 {
 	const struct h1_state *st = state;
@@ -638,4 +662,5 @@ const struct fm_l7_detector fm_l7_http1 = {
 	.feed = h1_feed,
 	.gap = h1_gap,
 	.describe = h1_describe,
+	.release = h1_release,
 };

@@ -3,10 +3,12 @@
  * TLS: the record layer up to the ClientHello and ServerHello, which are
  * the last plaintext worth reading (SNI, ALPN, versions); everything after
  * them is encrypted.  Handshake messages may span records and records may
- * be split anywhere: each direction's first handshake message is gathered
- * into a bounded buffer and parsed as far as it goes.
+ * be split anywhere: each direction's first handshake message is read where
+ * it was delivered when it came whole, else gathered into a bounded buffer,
+ * allocated then, and parsed as far as it goes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "l7/l7.h"
@@ -37,7 +39,7 @@ struct tls_dir {
 	uint64_t hello_ts;		/* first byte of the hello */
 	size_t hs_len;			/* handshake bytes kept in hs */
 	size_t hs_total;		/* handshake bytes seen */
-	uint8_t hs[TLS_HS_MAX];
+	uint8_t *hs;			/* TLS_HS_MAX bytes, or NULL */
 };
 
 struct tls_state {
@@ -185,11 +187,26 @@ static bool tls_version_ok(uint16_t v)
 	return v >= 0x0301 && v <= 0x0304;
 }
 
-/* Handshake bytes of @dir: returns false if they are not a hello. */
+/* Nothing more is read in direction @d: what it held is of no use. */
+static void tls_dir_done(struct tls_dir *d)
+{
+	d->done = true;
+	free(d->hs);
+	d->hs = NULL;
+	d->hs_len = 0;
+}
+
+/*
+ * Handshake bytes of @dir: returns false if they are not a hello.  A
+ * message that starts and ends within @p is read there; one cut by a
+ * record or segment boundary is gathered first.  Either way no more than
+ * TLS_HS_MAX bytes of it are read.
+ */
 static bool tls_handshake(struct tls_state *s, struct tls_dir *d,
 			  const uint8_t *p, size_t len, uint64_t ts)
 {
-	size_t keep = TLS_HS_MAX - d->hs_len;
+	const uint8_t *hs = p;
+	size_t have = len;
 	uint32_t msg_len;
 	uint8_t type;
 
@@ -197,24 +214,42 @@ static bool tls_handshake(struct tls_state *s, struct tls_dir *d,
 		d->hello_started = true;
 		d->hello_ts = ts;
 	}
-	if (keep > len)
-		keep = len;
-	memcpy(d->hs + d->hs_len, p, keep);
-	d->hs_len += keep;
+	if (d->hs_len || len < 6 || len < 4 + (size_t)be24(p + 1)) {
+		size_t keep = TLS_HS_MAX - d->hs_len;
+
+		if (!d->hs) {
+			d->hs = malloc(TLS_HS_MAX);
+			if (!d->hs) {
+				tls_dir_done(d);
+				return s->matched;
+			}
+		}
+		if (keep > len)
+			keep = len;
+		memcpy(d->hs + d->hs_len, p, keep);
+		d->hs_len += keep;
+		hs = d->hs;
+		have = d->hs_len;
+	} else if (have > TLS_HS_MAX) {
+		have = TLS_HS_MAX;
+	}
 	d->hs_total += len;
-	if (d->hs_len < 6)
+	if (have < 6)
 		return true;
-	type = d->hs[0];
-	msg_len = be24(d->hs + 1);
+	type = hs[0];
+	msg_len = be24(hs + 1);
 	if ((type != TLS_HS_CLIENT_HELLO && type != TLS_HS_SERVER_HELLO) ||
-	    msg_len < 38 || d->hs[4] != 3)
+	    msg_len < 38 || hs[4] != 3) {
+		/* whatever follows in this direction is no hello either */
+		tls_dir_done(d);
 		return false;
+	}
 	s->matched = true;
-	if (d->hs_total < 4 + (size_t)msg_len && d->hs_len < TLS_HS_MAX)
+	if (d->hs_total < 4 + (size_t)msg_len && have < TLS_HS_MAX)
 		return true;
-	if (d->hs_len > 4 + (size_t)msg_len)
-		d->hs_len = 4 + msg_len;
-	tls_parse_hello(s, type, d->hs + 4, d->hs_len - 4);
+	if (have > 4 + (size_t)msg_len)
+		have = 4 + msg_len;
+	tls_parse_hello(s, type, hs + 4, have - 4);
 	if (type == TLS_HS_CLIENT_HELLO) {
 		s->client_hello = true;
 		s->client_ts = d->hello_ts;
@@ -222,7 +257,7 @@ static bool tls_handshake(struct tls_state *s, struct tls_dir *d,
 		s->server_hello = true;
 		s->server_ts = d->hello_ts;
 	}
-	d->done = true;
+	tls_dir_done(d);
 	return true;
 }
 
@@ -316,8 +351,16 @@ static enum fm_l7_verdict tls_gap(void *state, enum fm_l7_dir dir)
 	struct tls_state *s = state;
 
 	/* a hello cut short is not worth guessing at */
-	s->dir[dir].done = true;
+	tls_dir_done(&s->dir[dir]);
 	return s->matched ? FM_L7_MATCH : FM_L7_NO_MATCH;
+}
+
+static void tls_release(void *state)
+{
+	struct tls_state *s = state;
+
+	free(s->dir[FM_L7_TO_SERVER].hs);
+	free(s->dir[FM_L7_TO_CLIENT].hs);
 }
 
 static const char *tls_version_name(uint16_t v, char *buf, size_t size)
@@ -393,4 +436,5 @@ const struct fm_l7_detector fm_l7_tls = {
 	.feed = tls_feed,
 	.gap = tls_gap,
 	.describe = tls_describe,
+	.release = tls_release,
 };

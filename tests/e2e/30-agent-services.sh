@@ -45,15 +45,9 @@ cat >"$STATE/inventory" <<-'INV'
 	198.18.1.2  api  namespace=shop
 	198.18.1.3  db   namespace=shop  tier=data
 INV
-cat >"$STATE/flowmeshd.conf" <<-CONF
-	database = $STATE/flowmesh.db
-	socket = $STATE/flowmeshd.sock
-	inventory = $STATE/inventory
-	http_listen = $HTTP
-	window = 5s
-	grace = 1s
-	flush_interval = 1s
-CONF
+flowmeshd_conf "$STATE" \
+	"inventory = $STATE/inventory" \
+	"http_listen = $HTTP"
 
 module_load
 flowmeshd_start "$STATE"

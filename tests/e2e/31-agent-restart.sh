@@ -33,16 +33,10 @@ in_pod a ping -c 1 $SRV >/dev/null
 module_load
 # closed flows leave the table (and their CLOSE record comes) soon
 flowmesh config set timeout_tcp_closed=2 >/dev/null
-cat >"$STATE/flowmeshd.conf" <<-CONF
-	database = $STATE/flowmesh.db
-	socket = $STATE/flowmeshd.sock
-	inventory = none
-	http_listen = off
-	window = 5s
-	grace = 1s
-	flush_interval = 1s
-	l7 = off
-CONF
+flowmeshd_conf "$STATE" \
+	"inventory = none" \
+	"http_listen = off" \
+	"l7 = off"
 
 start_daemon() {
 	"$FLOWMESHD_BIN" -c "$STATE/flowmeshd.conf" 2>>"$STATE/flowmeshd.log" &

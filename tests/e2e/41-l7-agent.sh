@@ -3,7 +3,8 @@
 # inspect_one_in = 1 every flow is inspected.  (a) curl to python's
 # http.server, a GET (200) and a DELETE (501): the flows are labelled
 # "http" in both pods' views and the edge has exactly 2 requests with a
-# success rate of 0.5; (b) TLS with SNI is
+# success rate of 0.5, and `flowmesh tap --requests` streams both requests
+# (method, route, status) from each pod's view; (b) TLS with SNI is
 # labelled "tls"; (c) a 20 MB transfer survives flowmeshd being killed -9
 # in the middle (fail-open, then the queue bypass): the longest stall is
 # measured and printed.
@@ -35,16 +36,10 @@ in_pod client ping -c 1 $SRV >/dev/null
 echo hello >"$STATE/www/hello.txt"
 head -c $((BIG_MB << 20)) /dev/urandom >"$STATE/www/big.bin"
 
-cat >"$STATE/flowmeshd.conf" <<-CONF
-	database = $STATE/flowmesh.db
-	socket = $STATE/flowmeshd.sock
-	inventory = none
-	http_listen = off
-	window = 5s
-	grace = 1s
-	flush_interval = 1s
-	inspect_one_in = 1
-CONF
+flowmeshd_conf "$STATE" \
+	"inventory = none" \
+	"http_listen = off" \
+	"inspect_one_in = 1"
 cli() { flowmesh "$@" --config "$STATE/flowmeshd.conf"; }
 
 module_load
@@ -71,6 +66,17 @@ wait_for 20 l7_netns_watched "$STATE" 2 ||
 	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
 pass "queues bound in both pods"
 
+# a tap of the requests to port 8000, connected before they are made
+flowmesh tap --socket "$STATE/flowmeshd.sock" --requests --port 8000 \
+	-o json --count 4 >"$STATE/tap.jsonl" 2>"$STATE/tap.err" &
+TAP=$!
+tapping() {
+	flowmesh status -o json --socket "$STATE/flowmeshd.sock" | python3 -c '
+import json, sys
+sys.exit(json.load(sys.stdin)["agent"]["tap_clients"] < 1)'
+}
+wait_for 20 tapping || fail "flowmesh tap did not connect: $(cat "$STATE/tap.err")"
+
 # (a) GET 200, then a method http.server does not implement (501)
 in_pod client curl -s -o /dev/null http://$SRV:8000/hello.txt \
 	--next -s -o /dev/null -X DELETE http://$SRV:8000/hello.txt ||
@@ -85,6 +91,27 @@ pass "TLS flow labelled tls in both pods"
 wait_for 20 flows_labelled "$STATE" 8000 http ||
 	fail "HTTP flows not labelled http: $(cat "$STATE/flows.json")"
 pass "HTTP flows labelled http in both pods"
+
+# each request once from the client pod's view, once from the server's
+tap_done() { ! kill -0 "$TAP" 2>/dev/null; }
+wait_for 30 tap_done ||
+	fail "flowmesh tap got $(wc -l <"$STATE/tap.jsonl") of 4 requests: $(cat "$STATE/tap.jsonl")"
+wait "$TAP" || fail "flowmesh tap failed: $(cat "$STATE/tap.err")"
+python3 - "$STATE/tap.jsonl" <<-'PY' || fail "tap requests: $(cat "$STATE/tap.jsonl")"
+import json, sys
+evs = [json.loads(line) for line in open(sys.argv[1])]
+ok = all(e["type"] == "request" and e["protocol"] == "http" and
+	 e["server_port"] == 8000 and e["route"] == "/hello.txt" and
+	 e["latency_us"] > 0 and e["failed"] == (e["status"] == 501) and
+	 e["estimated"] is False for e in evs)
+seen = sorted((e["method"], e["status"], e["netns"]) for e in evs)
+views = {(m, s): len({n for m2, s2, n in seen if (m2, s2) == (m, s)})
+	 for m, s, n in seen}
+sys.exit(0 if ok and views == {("GET", 200): 2, ("DELETE", 501): 2} else 1)
+PY
+pass "tap streamed the requests: $(python3 -c 'import json,sys; \
+	print(sorted({(e["method"], e["route"], e["status"]) for e in \
+	map(json.loads, open(sys.argv[1]))}))' "$STATE/tap.jsonl")"
 
 edge_requests() {
 	cli edges -o json --window 10m >"$STATE/edges.json" &&

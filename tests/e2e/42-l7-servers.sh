@@ -34,17 +34,10 @@ pod_addr server eth0 $SRV/24
 in_pod client ping -c 1 $SRV >/dev/null
 echo hello >"$STATE/www/hello.txt"
 
-cat >"$STATE/flowmeshd.conf" <<-CONF
-	database = $STATE/flowmesh.db
-	socket = $STATE/flowmeshd.sock
-	inventory = none
-	http_listen = off
-	window = 5s
-	grace = 1s
-	flush_interval = 1s
-	inspect_one_in = 1
-CONF
-cli() { flowmesh "$@" --config "$STATE/flowmeshd.conf"; }
+flowmeshd_conf "$STATE" \
+	"inventory = none" \
+	"http_listen = off" \
+	"inspect_one_in = 1"
 
 module_load
 # the checks look at flows after their connections closed
@@ -116,68 +109,22 @@ for pp in 6379:redis 11211:memcache 53:dns 2525:smtp 8080:http2 \
 	pass "flows to port ${pp%:*} labelled ${pp#*:} in both pods"
 done
 
-# routes PROTOCOL "METHOD|ROUTE|REQUESTS|SUCCESS_RATE"...: exactly these
-# routes of PROTOCOL
-routes() {
-	local proto=$1
-	shift
-	cli routes -o json --window 10m --protocol "$proto" \
-		>"$STATE/routes.json" &&
-	python3 - "$STATE/routes.json" "$@" <<-'PY'
-	import json, sys
-	got = sorted((r["method"], r["route"], r["requests"], r["success_rate"])
-	             for r in json.load(open(sys.argv[1])))
-	want = []
-	for spec in sys.argv[2:]:
-	    method, route, requests, rate = spec.split("|")
-	    want.append((method, route, int(requests), float(rate)))
-	sys.exit(0 if got == sorted(want) else 1)
-	PY
-}
-agent_requests() {
-	flowmesh status -o json --socket "$STATE/flowmeshd.sock" |
-		python3 -c 'import json, sys
-a = json.load(sys.stdin)["agent"]
-print({k: v for k, v in a.items() if "request" in k or "route" in k})'
-}
-check_routes() {
-	wait_for 30 routes "$@" ||
-		fail "$1 routes: $(cat "$STATE/routes.json")
-all routes: $(cli routes --window 10m -o wide)
-agent: $(agent_requests)
-stored routes: $(sqlite3 "$STATE/flowmesh.db" 'SELECT * FROM routes')
-edges: $(cli edges -o json --window 10m)"
-	pass "$1 routes: ${*:2}"
-}
-check_routes redis "SET|SET|1|1" "GET|GET|1|1" "INCR|INCR|1|0" \
+check_l7_routes "$STATE" redis "SET|SET|1|1" "GET|GET|1|1" "INCR|INCR|1|0" \
 	"DEBUG|DEBUG|5|1"
-check_routes memcache "SET|SET|1|1" "GET|GET|1|1" "INCR|INCR|1|0"
-check_routes dns "A|example.test|1|1" "A|other.invalid|1|0"
-check_routes smtp "EHLO|EHLO|1|1" "MAIL|MAIL|1|1" "RCPT|RCPT|1|1" \
+check_l7_routes "$STATE" memcache "SET|SET|1|1" "GET|GET|1|1" "INCR|INCR|1|0"
+check_l7_routes "$STATE" dns "A|example.test|1|1" "A|other.invalid|1|0"
+check_l7_routes "$STATE" smtp "EHLO|EHLO|1|1" "MAIL|MAIL|1|1" "RCPT|RCPT|1|1" \
 	"DATA|DATA|1|1" "QUIT|QUIT|1|1"
-check_routes http2 "GET|/hello.txt|1|1" "GET|/missing.txt|1|1"
-check_routes grpc "POST|/demo.Echo/Ok|1|1" "POST|/demo.Echo/Fail|1|0" \
+check_l7_routes "$STATE" http2 "GET|/hello.txt|1|1" "GET|/missing.txt|1|1"
+check_l7_routes "$STATE" grpc "POST|/demo.Echo/Ok|1|1" "POST|/demo.Echo/Fail|1|0" \
 	"POST|/demo.Echo/Slow|5|1"
 
-# p50 PROTOCOL ROUTE MIN_MS MAX_MS: the route's median latency, in bounds
-p50() {
-	cli routes -o json --window 10m --protocol "$1" \
-		>"$STATE/routes.json" &&
-	python3 - "$STATE/routes.json" "${@:2}" <<-'PY'
-	import json, sys
-	route, low, high = sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-	p50 = [r for r in json.load(open(sys.argv[1]))
-	       if r["route"] == route][0]["latency_ms"]["p50"]
-	print(p50)
-	sys.exit(0 if low <= p50 <= high else 1)
-	PY
-}
 # Redis answers DEBUG SLEEP 0.05 after 50 ms: within 50 ms + 20 % + 5 ms.
-P50=$(p50 redis DEBUG 50 65) ||
+P50=$(l7_route_p50 "$STATE" redis DEBUG 50 65) ||
 	fail "redis DEBUG p50 latency $P50 ms: $(cat "$STATE/routes.json")"
 pass "redis DEBUG SLEEP 0.05 p50 latency $P50 ms (50 .. 65)"
 # The Slow gRPC method answers after 50 ms (python's overhead on top of
 # that varies too much for an upper bound).
-P50=$(p50 grpc /demo.Echo/Slow 50 1000) ||
+P50=$(l7_route_p50 "$STATE" grpc /demo.Echo/Slow 50 1000) ||
 	fail "gRPC Slow p50 latency $P50 ms: $(cat "$STATE/routes.json")"
 pass "gRPC Slow p50 latency $P50 ms (at least 50)"

@@ -107,6 +107,17 @@ conntrack_track() {
 		net.netfilter.nf_conntrack_tcp_timeout_close=600
 }
 
+# flowmeshd_conf DIR [LINE...]: DIR/flowmeshd.conf for a scenario's
+# flowmeshd: its database and socket in DIR, 5 s windows flushed every
+# second, then the LINEs ("key = value").
+flowmeshd_conf() {
+	local dir=$1
+	shift
+	printf '%s\n' "database = $dir/flowmesh.db" \
+		"socket = $dir/flowmeshd.sock" "window = 5s" "grace = 1s" \
+		"flush_interval = 1s" "$@" >"$dir/flowmeshd.conf"
+}
+
 # flowmeshd_start DIR: the checkout's flowmeshd in the background with
 # DIR/flowmeshd.conf, which puts its socket at DIR/flowmeshd.sock; its
 # stderr goes to DIR/flowmeshd.log, its pid to DAEMON.  Returns once the
@@ -139,6 +150,55 @@ flows_labelled() {
 	         if f.get("server_port") == port]
 	got = {f.get("protocol") for f in flows}
 	sys.exit(0 if len(flows) >= 2 and got == {want} else 1)
+	PY
+}
+
+# The L7 routes flowmeshd (configuration DIR/flowmeshd.conf) stored over
+# the last 10 minutes, a period it started within, are checked below; the
+# last answer is left in DIR/routes.json.
+l7_routes_json() {
+	flowmesh routes -o json --window 10m --protocol "$2" \
+		--config "$1/flowmeshd.conf" >"$1/routes.json"
+}
+
+# l7_routes_are DIR PROTOCOL "METHOD|ROUTE|REQUESTS|SUCCESS_RATE"...:
+# PROTOCOL has exactly these routes.
+l7_routes_are() {
+	l7_routes_json "$1" "$2" &&
+	python3 - "$1/routes.json" "${@:3}" <<-'PY'
+	import json, sys
+	got = sorted((r["method"], r["route"], r["requests"], r["success_rate"])
+	             for r in json.load(open(sys.argv[1])))
+	want = []
+	for spec in sys.argv[2:]:
+	    method, route, requests, rate = spec.split("|")
+	    want.append((method, route, int(requests), float(rate)))
+	sys.exit(0 if got == sorted(want) else 1)
+	PY
+}
+
+# check_l7_routes DIR PROTOCOL SPEC...: l7_routes_are within 30 s, or the
+# scenario fails with what flowmeshd has.
+check_l7_routes() {
+	wait_for 30 l7_routes_are "$@" ||
+		fail "$2 routes: $(cat "$1/routes.json")
+all routes: $(flowmesh routes --window 10m -o wide --config "$1/flowmeshd.conf")
+edges: $(flowmesh edges --window 10m -o json --config "$1/flowmeshd.conf")
+flowmeshd: $(tail -n 20 "$1/flowmeshd.log")"
+	pass "$2 routes: ${*:3}"
+}
+
+# l7_route_p50 DIR PROTOCOL ROUTE MIN_MS MAX_MS: prints the route's median
+# latency; false unless it is within the bounds.
+l7_route_p50() {
+	l7_routes_json "$1" "$2" &&
+	python3 - "$1/routes.json" "${@:3}" <<-'PY'
+	import json, sys
+	route, low, high = sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+	p50 = [r for r in json.load(open(sys.argv[1]))
+	       if r["route"] == route][0]["latency_ms"]["p50"]
+	print(p50)
+	sys.exit(0 if low <= p50 <= high else 1)
 	PY
 }
 

@@ -187,6 +187,8 @@ static const char *const verb_cases[] = {
 	"tap ; OK",
 	"tap --from web --to db -p 5432 -o json -c 3 --socket /x ; OK",
 	"tap --port 65535 --count 4294967295 ; OK",
+	"tap --requests -o json ; OK",
+	"tap --requests=yes ; BAD",
 	"tap -h ; HELP",
 	"tap --from= ; BAD",
 	"tap --to 0123456789012345678901234567890123456789012345678901234567890123 ; BAD",
@@ -361,7 +363,7 @@ static void test_tap_options(void **state)
 	char *plain[] = { "tap", NULL };
 	char *full[] = { "tap", "--from", "web", "--to", "db", "-p", "5432",
 			 "-o", "json", "-c", "7", "--socket", "/run/x.sock",
-			 NULL };
+			 "--requests", NULL };
 	struct tap_opts opts;
 	char err[CLI_ERR_MAX];
 
@@ -372,9 +374,10 @@ static void test_tap_options(void **state)
 	assert_null(opts.from);
 	assert_null(opts.to);
 	assert_int_equal(opts.port, 0);
+	assert_false(opts.requests);
 	assert_int_equal(opts.count, 0);
 	assert_null(opts.socket);
-	assert_int_equal(tap_parse_args(13, full, &opts, err, sizeof(err)),
+	assert_int_equal(tap_parse_args(14, full, &opts, err, sizeof(err)),
 			 CLI_PARSE_OK);
 	assert_int_equal(opts.format, CLI_FORMAT_JSON);
 	assert_string_equal(opts.from, "web");
@@ -382,6 +385,7 @@ static void test_tap_options(void **state)
 	assert_int_equal(opts.port, 5432);
 	assert_int_equal(opts.count, 7);
 	assert_string_equal(opts.socket, "/run/x.sock");
+	assert_true(opts.requests);
 }
 
 static void test_usage_reasons(void **state)

@@ -3,7 +3,8 @@
  * flowmeshd: the real daemon (the ASan build) run on files of records,
  * its store checked through the query API; a FIFO source keeps it up for
  * the control socket and the HTTP API.  Also the pieces alone: control
- * requests, tap filters, Prometheus text.
+ * requests, tap filters and events (L7 requests among them, which only
+ * the control socket in-process can be handed), Prometheus text.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <linux/flowmesh.h>
+#include "cli/cli.h"
 #include "daemon/control.h"
 #include "daemon/daemon.h"
 #include "daemon/http.h"
@@ -517,6 +519,11 @@ static void test_control_requests(void **state)
 		{ "{\"request\":\"tap\"}", NULL },
 		{ "{\"request\":\"tap\",\"from\":null,\"to\":null,\"port\":null}", NULL },
 		{ "{\"request\":\"tap\",\"from\":\"web\",\"to\":\"db\",\"port\":5432}", NULL },
+		{ "{\"request\":\"tap\",\"events\":null}", NULL },
+		{ "{\"request\":\"tap\",\"events\":\"all\"}", NULL },
+		{ "{\"request\":\"tap\",\"events\":\"records\"}", NULL },
+		{ "{\"request\":\"tap\",\"events\":\"flows\"}", "'events' must be" },
+		{ "{\"request\":\"tap\",\"events\":2}", "'events' must be" },
 		{ "{\"request\":\"status\"", "not JSON" },
 		{ "", "not JSON" },
 		{ "[\"status\"]", "a request is a JSON object" },
@@ -558,36 +565,87 @@ static void test_control_requests(void **state)
 	assert_false(req.tap.to_set);
 	assert_true(req.tap.port_set);
 	assert_int_equal(req.tap.port, 5432);
+	assert_int_equal(req.tap.events, FM_TAP_ALL);
+	assert_int_equal(parse("{\"request\":\"tap\",\"events\":\"requests\"}",
+			       &req, err, sizeof(err)), 0);
+	assert_int_equal(req.tap.events, FM_TAP_REQUESTS);
+	assert_int_equal(parse("{\"request\":\"tap\",\"events\":\"records\"}",
+			       &req, err, sizeof(err)), 0);
+	assert_int_equal(req.tap.events, FM_TAP_RECORDS);
 	assert_int_equal(parse("{\"request\":\"status\"}", &req, err,
 			       sizeof(err)), 0);
 	assert_int_equal(req.kind, FM_CONTROL_STATUS);
+}
+
+/* An L7 request of CLIENT_ADDR:40001 -> SERVER_ADDR:80, as nfqueue.c has it. */
+static struct fm_agg_request l7_request(const char *method, const char *route,
+					int32_t status, bool failed,
+					uint64_t latency_us, uint32_t one_in)
+{
+	struct fm_agg_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.time_ns = 1700000000ull * 1000000000 + 250000000;
+	r.netns = 4026531840u;
+	r.family = AF_INET;
+	r.proto = IPPROTO_TCP;
+	inet_pton(AF_INET, CLIENT_ADDR, r.client);
+	inet_pton(AF_INET, SERVER_ADDR, r.server);
+	r.client_port = 40001;
+	r.server_port = 80;
+	r.l7_proto = FLOWMESH_L7_HTTP;
+	r.one_in = one_in;
+	strcpy(r.req.method, method);
+	strcpy(r.req.route, route);
+	r.req.status = status;
+	r.req.failed = failed;
+	r.req.latency_ns = latency_us * 1000 + 999;	/* rounded down */
+	return r;
 }
 
 static void test_tap_filter(void **state)
 {
 	struct flowmesh_record r = rec(FLOWMESH_REC_RTT, 1, 1700000000, 10,
 				       20, 0, 300);
+	struct fm_agg_request q = l7_request("GET", "/users/{id}", 200, false,
+					     1500, 1);
 	struct fm_tap_filter f = { 0 };
 	json_t *ev;
 
 	(void)state;
 	assert_true(fm_tap_match(&f, &r, "web", "db"));
+	assert_true(fm_tap_match_request(&f, &q, "web", "db"));
 	f.from_set = true;
 	strcpy(f.from, "web");
 	assert_true(fm_tap_match(&f, &r, "web", "db"));
 	assert_false(fm_tap_match(&f, &r, "api", "db"));
+	assert_true(fm_tap_match_request(&f, &q, "web", "db"));
+	assert_false(fm_tap_match_request(&f, &q, "api", "db"));
 	f.to_set = true;
 	strcpy(f.to, "cache");
 	assert_false(fm_tap_match(&f, &r, "web", "db"));
+	assert_false(fm_tap_match_request(&f, &q, "web", "db"));
 	f.to_set = false;
 	f.port_set = true;
 	f.port = 80;
 	assert_true(fm_tap_match(&f, &r, "web", "db"));
+	assert_true(fm_tap_match_request(&f, &q, "web", "db"));
 	f.port = 40001;		/* the client's */
 	assert_true(fm_tap_match(&f, &r, "web", "db"));
+	assert_true(fm_tap_match_request(&f, &q, "web", "db"));
 	f.port = 443;
 	assert_false(fm_tap_match(&f, &r, "web", "db"));
+	assert_false(fm_tap_match_request(&f, &q, "web", "db"));
+	/* the kinds of events */
+	f.port_set = false;
+	f.events = FM_TAP_REQUESTS;
+	assert_false(fm_tap_match(&f, &r, "web", "db"));
+	assert_true(fm_tap_match_request(&f, &q, "web", "db"));
+	f.events = FM_TAP_RECORDS;
+	assert_true(fm_tap_match(&f, &r, "web", "db"));
+	assert_false(fm_tap_match_request(&f, &q, "web", "db"));
 
+	r.l7_proto = FLOWMESH_L7_HTTP;
 	ev = fm_tap_event_json(&r, "web", "db");
 	assert_non_null(ev);
 	assert_string_equal(json_string_value(json_object_get(ev, "type")),
@@ -598,7 +656,288 @@ static void test_tap_filter(void **state)
 				"server_service")), "db");
 	assert_int_equal(json_integer_value(json_object_get(ev, "value_us")),
 			 300);
+	assert_string_equal(json_string_value(json_object_get(ev,
+				"protocol")), "http");
 	json_decref(ev);
+}
+
+static void test_tap_request_json(void **state)
+{
+	struct fm_agg_request q = l7_request("GET", "/users/{id}", 200, false,
+					     1500, 4);
+	json_t *ev;
+
+	(void)state;
+	ev = fm_tap_request_json(&q, "web", SERVER_ADDR);
+	assert_non_null(ev);
+	assert_string_equal(json_string_value(json_object_get(ev, "type")),
+			    "request");
+	assert_true(json_number_value(json_object_get(ev, "time")) ==
+		    1700000000.25);
+	assert_string_equal(json_string_value(json_object_get(ev, "proto")),
+			    "tcp");
+	assert_int_equal(json_integer_value(json_object_get(ev, "family")), 4);
+	assert_string_equal(json_string_value(json_object_get(ev, "client")),
+			    CLIENT_ADDR);
+	assert_int_equal(json_integer_value(json_object_get(ev,
+				"server_port")), 80);
+	assert_string_equal(json_string_value(json_object_get(ev,
+				"client_service")), "web");
+	assert_string_equal(json_string_value(json_object_get(ev,
+				"protocol")), "http");
+	assert_string_equal(json_string_value(json_object_get(ev, "method")),
+			    "GET");
+	assert_string_equal(json_string_value(json_object_get(ev, "route")),
+			    "/users/{id}");
+	assert_int_equal(json_integer_value(json_object_get(ev, "status")),
+			 200);
+	assert_true(json_is_false(json_object_get(ev, "failed")));
+	assert_int_equal(json_integer_value(json_object_get(ev, "latency_us")),
+			 1500);
+	assert_true(json_is_true(json_object_get(ev, "estimated")));
+	assert_true(json_real_value(json_object_get(ev, "sample_rate")) ==
+		    0.25);
+	/* records' fields that a request does not have stay out */
+	assert_null(json_object_get(ev, "value_us"));
+	assert_null(json_object_get(ev, "flow_id"));
+	json_decref(ev);
+
+	/* no status in the protocol; fields that fill their whole buffer */
+	q = l7_request("", "", -1, true, 0, 1);
+	memset(q.req.method, 'M', sizeof(q.req.method));
+	memset(q.req.route, '/', sizeof(q.req.route));
+	ev = fm_tap_request_json(&q, CLIENT_ADDR, SERVER_ADDR);
+	assert_non_null(ev);
+	assert_true(json_is_null(json_object_get(ev, "status")));
+	assert_true(json_is_true(json_object_get(ev, "failed")));
+	assert_true(json_is_false(json_object_get(ev, "estimated")));
+	assert_int_equal(strlen(json_string_value(json_object_get(ev,
+				"method"))), sizeof(q.req.method));
+	assert_int_equal(strlen(json_string_value(json_object_get(ev,
+				"route"))), sizeof(q.req.route));
+	json_decref(ev);
+	/* one_in 0 is no sampling the aggregator knows */
+	q.one_in = 0;
+	assert_null(fm_tap_request_json(&q, CLIENT_ADDR, SERVER_ADDR));
+}
+
+/* Records and requests of every shape the tap prints, in @format. */
+static int print_tap_events(FILE *out, const void *arg)
+{
+	enum cli_format format = *(const enum cli_format *)arg;
+	struct flowmesh_record r[3] = {
+		rec(FLOWMESH_REC_OPEN, 1, 1700000000, 60, 0, 0, 0),
+		rec(FLOWMESH_REC_RESPONSE, 1, 1700000001, 1060, 5000, 1, 2000),
+		rec(FLOWMESH_REC_CLOSE, 1, 1700000002, 1500, 8000, 1, 0),
+	};
+	struct fm_agg_request q[3] = {
+		l7_request("GET", "/users/{id}", 200, false, 1500, 1),
+		l7_request("DELETE", "/hello.txt", 501, true, 850, 1),
+		l7_request("SET", "", -1, true, 120, 10),
+	};
+	json_t *dropped = json_pack("{s:i}", "dropped", 2);
+	json_t *ev;
+	size_t i;
+	int err = tap_print_header(out, format);
+
+	r[1].l7_proto = FLOWMESH_L7_HTTP;
+	r[2].l7_proto = FLOWMESH_L7_HTTP;
+	q[2].l7_proto = FLOWMESH_L7_REDIS;
+	q[2].family = AF_INET6;
+	inet_pton(AF_INET6, "fd00::2", q[2].client);
+	inet_pton(AF_INET6, "fd00::6379", q[2].server);
+	q[2].server_port = 6379;
+	for (i = 0; i < 3; i++) {
+		ev = fm_tap_event_json(&r[i], "web", SERVER_ADDR);
+		assert_non_null(ev);
+		err |= tap_print_event(out, format, ev);
+		json_decref(ev);
+		ev = fm_tap_request_json(&q[i], i < 2 ? "web" : "fd00::2",
+					 i < 2 ? SERVER_ADDR : "fd00::6379");
+		assert_non_null(ev);
+		err |= tap_print_event(out, format, ev);
+		json_decref(ev);
+	}
+	if (format == CLI_FORMAT_JSON)
+		err |= tap_print_event(out, format, dropped);
+	json_decref(dropped);
+	return err;
+}
+
+static void test_tap_golden(void **state)
+{
+	enum cli_format format = CLI_FORMAT_JSON;
+	char *text, *line, *save = NULL;
+	size_t n = 0;
+
+	(void)state;
+	text = capture(print_tap_events, &format);
+	assert_golden("tap.jsonl", text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		n++;
+	assert_int_equal(n, 7);
+	free(text);
+	format = CLI_FORMAT_TABLE;
+	text = capture(print_tap_events, &format);
+	assert_golden("tap.table", text);
+	/* rows of addresses that fit their columns fit 120 columns */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strlen(line) > 120)
+			fail_msg("wider than 120 columns: %s", line);
+	free(text);
+}
+
+/* --- the control socket in-process: requests tapped ---------------------------- */
+
+static char *read_line(int fd);
+
+static json_t *empty_status(void *ctx)
+{
+	(void)ctx;
+	return json_object();
+}
+
+static int tap_client(struct fm_control *ctl, const char *path,
+		      const char *request, uint64_t taps)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct fm_control_counters cc;
+	int fd, i;
+
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(write(fd, request, strlen(request)),
+			 (ssize_t)strlen(request));
+	for (i = 0; i < 200; i++) {
+		fm_control_handle(ctl, 0);
+		fm_control_counters(ctl, &cc);
+		if (cc.taps == taps)
+			return fd;
+		usleep(10000);
+	}
+	fail_msg("the tap '%s' was not taken", request);
+	return -1;
+}
+
+/* The next line of @fd as JSON: the control socket has sent it already. */
+static json_t *tap_line(int fd)
+{
+	json_error_t jerr;
+	json_t *ev = json_loads(read_line(fd), 0, &jerr);
+
+	assert_non_null(ev);
+	return ev;
+}
+
+static void assert_no_line(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	assert_int_equal(poll(&pfd, 1, 50), 0);
+}
+
+static void test_control_tap_requests(void **state)
+{
+	const struct fm_control_ops ops = { .status = empty_status };
+	struct flowmesh_record r = rec(FLOWMESH_REC_RTT, 1, 1700000000, 10,
+				       20, 0, 300);
+	struct fm_agg_request q = l7_request("GET", "/users/{id}", 200, false,
+					     1500, 1);
+	struct fm_agg_request other = q;
+	struct fm_control_counters cc;
+	struct fm_identity_map ids = { .nsrc = 0 };
+	struct fm_control *ctl;
+	char err[256];
+	struct tmp t;
+	json_t *ev;
+	int req_fd, all_fd, none_fd, i;
+
+	(void)state;
+	tmp_init(&t);
+	assert_int_equal(fm_control_open(&ctl, t.sock, 3, &ids, &ops, err,
+					 sizeof(err)), 0);
+	req_fd = tap_client(ctl, t.sock,
+			    "{\"request\":\"tap\",\"port\":80,\"events\":\"requests\"}\n",
+			    1);
+	all_fd = tap_client(ctl, t.sock, "{\"request\":\"tap\"}\n", 2);
+	none_fd = tap_client(ctl, t.sock,
+			     "{\"request\":\"tap\",\"to\":\"web\"}\n", 3);
+	assert_true(fm_control_tapping(ctl));
+
+	/* a record: not for the requests-only tap */
+	r.l7_proto = FLOWMESH_L7_HTTP;
+	fm_control_tap(ctl, &r, 5000);
+	ev = tap_line(all_fd);
+	assert_string_equal(json_string_value(json_object_get(ev, "type")),
+			    "rtt");
+	assert_string_equal(json_string_value(json_object_get(ev,
+				"protocol")), "http");
+	json_decref(ev);
+	assert_no_line(req_fd);
+
+	/* another port: filtered out, neither sent nor dropped */
+	other.client_port = 40002;
+	other.server_port = 443;
+	fm_control_tap_request(ctl, &other, 5000);
+	assert_no_line(req_fd);
+	ev = tap_line(all_fd);
+	assert_int_equal(json_integer_value(json_object_get(ev,
+				"server_port")), 443);
+	json_decref(ev);
+
+	/* tap_rate=3 a second, records and requests together */
+	for (i = 0; i < 5; i++)
+		fm_control_tap_request(ctl, &q, 5000 + (uint64_t)i);
+	for (i = 0; i < 3; i++) {
+		ev = tap_line(req_fd);
+		assert_string_equal(json_string_value(json_object_get(ev,
+					"type")), "request");
+		assert_string_equal(json_string_value(json_object_get(ev,
+					"client_service")), CLIENT_ADDR);
+		assert_string_equal(json_string_value(json_object_get(ev,
+					"method")), "GET");
+		assert_int_equal(json_integer_value(json_object_get(ev,
+					"latency_us")), 1500);
+		json_decref(ev);
+	}
+	assert_no_line(req_fd);
+	/* the other tap had two events this second: one more got through */
+	ev = tap_line(all_fd);
+	assert_string_equal(json_string_value(json_object_get(ev, "type")),
+			    "request");
+	json_decref(ev);
+	assert_no_line(all_fd);
+	assert_no_line(none_fd);
+	fm_control_counters(ctl, &cc);
+	assert_int_equal(cc.tap_sent, 3 + 3);
+	assert_int_equal(cc.tap_dropped, 2 + 4);
+
+	/* the next second: the count of drops comes first */
+	fm_control_tap_request(ctl, &q, 6000);
+	ev = tap_line(req_fd);
+	assert_int_equal(json_integer_value(json_object_get(ev, "dropped")),
+			 2);
+	json_decref(ev);
+	ev = tap_line(req_fd);
+	assert_string_equal(json_string_value(json_object_get(ev, "type")),
+			    "request");
+	json_decref(ev);
+	ev = tap_line(all_fd);
+	assert_int_equal(json_integer_value(json_object_get(ev, "dropped")),
+			 4);
+	json_decref(ev);
+	json_decref(tap_line(all_fd));
+	assert_no_line(none_fd);
+
+	close(req_fd);
+	close(all_fd);
+	close(none_fd);
+	fm_control_close(ctl);
+	tmp_cleanup(&t);
 }
 
 /* --- Prometheus ------------------------------------------------------------------ */
@@ -1108,6 +1447,9 @@ int main(void)
 		cmocka_unit_test(test_bad_config_file),
 		cmocka_unit_test(test_control_requests),
 		cmocka_unit_test(test_tap_filter),
+		cmocka_unit_test(test_tap_request_json),
+		cmocka_unit_test(test_tap_golden),
+		cmocka_unit_test(test_control_tap_requests),
 		cmocka_unit_test(test_prom_label_escaping),
 		cmocka_unit_test(test_prom_text),
 		cmocka_unit_test(test_http_listen),

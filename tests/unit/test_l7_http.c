@@ -457,6 +457,47 @@ static void test_oversized_headers(void **state)
 	free(big);
 }
 
+/*
+ * A header line of FM_L7_REASM_MAX bytes, CRLF included, is followed and
+ * one byte more is not, whether the line comes whole (read where it is)
+ * or cut by a packet boundary (held until it ends).
+ */
+static void test_line_limit_whole_or_cut(void **state)
+{
+	static const char prefix[] = "X-Big: ";
+	char *line = malloc(FM_L7_REASM_MAX + 1);
+	size_t len, cut;
+	struct conv *c;
+
+	(void)state;
+	assert_non_null(line);
+	for (len = FM_L7_REASM_MAX; len <= FM_L7_REASM_MAX + 1; len++) {
+		memcpy(line, prefix, sizeof(prefix) - 1);
+		memset(line + sizeof(prefix) - 1, 'a',
+		       len - sizeof(prefix) + 1 - 2);
+		memcpy(line + len - 2, "\r\n", 2);
+		/* 0: whole; else cut there, the rest in a later packet */
+		for (cut = 0; cut < len; cut += len / 3) {
+			enum fm_l7_verdict want = len == FM_L7_REASM_MAX ?
+						  FM_L7_MATCH : FM_L7_NO_MATCH;
+
+			c = conv_new();
+			FEED(c, C2S, "GET /big HTTP/1.1\r\n", 0);
+			if (cut)
+				assert_int_equal(feed(c, C2S, line, cut, 1),
+						 FM_L7_MATCH);
+			assert_int_equal(feed(c, C2S, line + cut, len - cut, 1),
+					 want);
+			FEED(c, C2S, "\r\n", 1);
+			FEED(c, FM_L7_TO_CLIENT,
+			     "HTTP/1.1 204 No Content\r\n\r\n", 2);
+			assert_int_equal(c->nreqs, want == FM_L7_MATCH);
+			conv_free(c);
+		}
+	}
+	free(line);
+}
+
 /* Framing that makes no sense ends the following of requests. */
 static void test_bad_framing(void **state)
 {
@@ -703,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_server_errors),
 		cmocka_unit_test(test_body_until_close),
 		cmocka_unit_test(test_oversized_headers),
+		cmocka_unit_test(test_line_limit_whole_or_cut),
 		cmocka_unit_test(test_bad_framing),
 		cmocka_unit_test(test_not_http),
 		cmocka_unit_test(test_server_first),

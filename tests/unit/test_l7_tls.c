@@ -255,44 +255,105 @@ static void test_fragmented_records(void **state)
 	l7_flow_free(&f);
 }
 
-/* A ClientHello larger than the buffer: read as far as it was kept. */
-static void test_oversized_hello(void **state)
-{
-	static uint8_t rec[5 + 4 + 6000];
-	static const uint8_t head[] = {
-		3, 3,				/* legacy version */
-	};
-	size_t body = 4 + 6000, off = 0, ext;
-	uint8_t *p = rec + 9;
-	struct l7_flow f;
-	char *desc;
+#define BIG_HELLO	6000	/* handshake body bytes: more than kept */
+#define SNI_EXT_LEN	18	/* server_name "a.example", its header in */
 
-	(void)state;
+/*
+ * A ClientHello record of BIG_HELLO body bytes: server_name "a.example"
+ * then padding to the end, or, @sni_last, padding then server_name, past
+ * the bytes kept.
+ */
+static void big_hello(uint8_t *rec, bool sni_last)
+{
+	static const uint8_t sni[SNI_EXT_LEN] =
+		"\x00\x00\x00\x0e\x00\x0c\x00\x00\x09" "a.example";
+	size_t body = 4 + BIG_HELLO, off, ext, pad;
+	uint8_t *p = rec + 9;
+
+	memset(rec, 0, 9 + BIG_HELLO);
 	rec[0] = 22; rec[1] = 3; rec[2] = 1;
 	rec[3] = body >> 8; rec[4] = body & 0xff;
-	rec[5] = 1; rec[6] = 0; rec[7] = 6000 >> 8; rec[8] = 6000 & 0xff;
-	memcpy(p, head, sizeof(head));
+	rec[5] = 1; rec[7] = BIG_HELLO >> 8; rec[8] = BIG_HELLO & 0xff;
+	p[0] = 3; p[1] = 3;			/* legacy version */
 	off = 2 + 32;
 	p[off++] = 0;				/* session id */
 	p[off++] = 0; p[off++] = 2; p[off++] = 0x13; p[off++] = 1;
 	p[off++] = 1; p[off++] = 0;		/* compression */
-	ext = 6000 - off - 2;			/* extensions to the end */
+	ext = BIG_HELLO - off - 2;		/* extensions to the end */
 	p[off] = ext >> 8;
 	p[off + 1] = ext & 0xff;
 	off += 2;
-	/* server_name "a.example", then padding past the buffer */
-	memcpy(p + off, "\x00\x00\x00\x0e\x00\x0c\x00\x00\x09" "a.example",
-	       18);
-	off += 18;
-	p[off] = 0; p[off + 1] = 21;
-	p[off + 2] = (6000 - off - 4) >> 8;
-	p[off + 3] = (6000 - off - 4) & 0xff;
+	pad = ext - SNI_EXT_LEN - 4;
+	if (!sni_last) {
+		memcpy(p + off, sni, SNI_EXT_LEN);
+		off += SNI_EXT_LEN;
+	}
+	p[off] = 0; p[off + 1] = 21;		/* padding */
+	p[off + 2] = pad >> 8;
+	p[off + 3] = pad & 0xff;
+	if (sni_last)
+		memcpy(p + off + 4 + pad, sni, SNI_EXT_LEN);
+}
+
+/*
+ * A ClientHello larger than the buffer: read as far as it would be kept,
+ * whether it came whole (read where it is) or in pieces (gathered).
+ */
+static void test_oversized_hello(void **state)
+{
+	static uint8_t rec[9 + BIG_HELLO];
+	static const size_t pieces[] = { 0, 700 };
+	struct l7_flow f;
+	unsigned int sni_last, i;
+	char *desc, *sni;
+
+	(void)state;
+	for (sni_last = 0; sni_last < 2; sni_last++) {
+		big_hello(rec, sni_last);
+		for (i = 0; i < NCHUNKS(pieces); i++) {
+			l7_flow_init(&f, &fm_l7_tls);
+			assert_int_equal(l7_flow_feed(&f, FM_L7_TO_SERVER,
+						      false, rec, sizeof(rec),
+						      1000, pieces[i]),
+					 FM_L7_MATCH);
+			desc = l7_flow_describe(&f);
+			sni = strstr(desc, "\"sni\":\"a.example\"");
+			assert_int_equal(sni != NULL, !sni_last);
+			assert_non_null(strstr(desc,
+					       "\"client_version\":\"1.2\""));
+			free(desc);
+			l7_flow_free(&f);
+		}
+	}
+}
+
+/*
+ * A direction whose first handshake message is no hello says nothing
+ * more: a ServerHello after it, in the same record but the next segment,
+ * is not read.
+ */
+static void test_hello_not_first(void **state)
+{
+	/* curl's ServerHello message, without its record header */
+	const uint8_t *server_hello = (const uint8_t *)curl_hello[1].data + 5;
+	const size_t hello_len = 4 + 0x62, cert_len = 4 + 0x2c;
+	uint8_t rec[5 + 4 + 0x2c] = { 22, 3, 3, 0, 0, 11, 0, 0, 0x2c, 3, 3 };
+	struct l7_flow f;
+	char *desc;
+
+	(void)state;
+	rec[4] = (uint8_t)(cert_len + hello_len);
 	l7_flow_init(&f, &fm_l7_tls);
-	assert_int_equal(l7_flow_feed(&f, FM_L7_TO_SERVER, false, rec,
-				      sizeof(rec), 1000, 700), FM_L7_MATCH);
+	l7_flow_feed(&f, FM_L7_TO_SERVER, false, curl_hello[0].data,
+		     curl_hello[0].len, 1000, 0);
+	assert_int_equal(l7_flow_feed(&f, FM_L7_TO_CLIENT, false, rec,
+				      sizeof(rec), 2000, 0), FM_L7_MATCH);
+	assert_int_equal(l7_flow_feed(&f, FM_L7_TO_CLIENT, false,
+				      server_hello, hello_len, 3000, 0),
+			 FM_L7_MATCH);
 	desc = l7_flow_describe(&f);
-	assert_non_null(strstr(desc, "\"sni\":\"a.example\""));
-	assert_non_null(strstr(desc, "\"client_version\":\"1.2\""));
+	assert_non_null(strstr(desc, "\"sni\":\"www.ntop.org\""));
+	assert_null(strstr(desc, "server_version"));
 	free(desc);
 	l7_flow_free(&f);
 }
@@ -367,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_server_first),
 		cmocka_unit_test(test_fragmented_records),
 		cmocka_unit_test(test_oversized_hello),
+		cmocka_unit_test(test_hello_not_first),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_datagram_and_gap),
 		cmocka_unit_test(test_foreign),

@@ -1,0 +1,157 @@
+#!/bin/bash
+# MariaDB and PostgreSQL servers in one pod and their command-line clients
+# (mariadb, psql) in the other, with flowmeshd inspecting every flow
+# (inspect_one_in = 1) and no opaque port: the flows carry the protocols
+# mysql and postgresql in both pods' views, and each statement is a request
+# counted under its verb, an error answer failing it.  DO SLEEP(0.2) and a
+# PL/pgSQL DO block that runs pg_sleep(0.2) have a median latency of 200 ms
+# to 200 ms + 20 % + 5 ms.
+. "$(dirname "$0")/lib.sh"
+
+STATE=/var/cache/flowmesh-e2e-l7-sql
+CLIENT=198.18.3.1
+SRV=198.18.3.2
+PG_BINS=(/usr/lib/postgresql/*/bin)
+PG_BIN=${PG_BINS[-1]}
+# PostgreSQL refuses to run as root.
+AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --clear-groups)
+
+# stop_servers: kill everything in the server pod and wait until it is
+# gone, so that nothing writes to $STATE while it is removed.
+stop_servers() {
+	local pids
+	pids=$(ip netns pids server 2>/dev/null) || return 0
+	# shellcheck disable=SC2086 # one pid a word
+	[ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+	wait_for 10 pod_empty server || true
+}
+pod_empty() { [ -z "$(ip netns pids "$1")" ]; }
+
+cleanup() {
+	# (set -e holds in the trap too: nothing here may fail)
+	if [ -n "${DAEMON:-}" ]; then
+		kill -9 "$DAEMON" 2>/dev/null || true
+		wait "$DAEMON" 2>/dev/null || true
+	fi
+	stop_servers
+	pods_del
+	module_unload
+	rm -rf "$STATE"
+}
+trap cleanup EXIT
+
+rm -rf "$STATE" && mkdir -p "$STATE/mysql" "$STATE/pg"
+pod_add client server
+pod_veth client eth0 server eth0
+pod_addr client eth0 $CLIENT/24
+pod_addr server eth0 $SRV/24
+in_pod client ping -c 1 $SRV >/dev/null
+
+flowmeshd_conf "$STATE" \
+	"inventory = none" \
+	"http_listen = off" \
+	"inspect_one_in = 1"
+
+module_load
+# the checks look at flows after their connections closed
+flowmesh config set timeout_tcp_closed=600 timeout_udp=600 >/dev/null
+# The MySQL and PostgreSQL ports are opaque by default: never inspected.
+flowmesh config set opaque_ports=none >/dev/null
+flowmeshd_start "$STATE"
+pass "flowmeshd started"
+
+logs() { tail -n 20 "$STATE/$1.log"; }
+# Both data directories are made at once (each takes seconds under
+# emulation); the databases are throwaway, so nothing is synced.
+mariadb-install-db --no-defaults --datadir="$STATE/mysql" --user=root \
+	--auth-root-authentication-method=normal --skip-test-db \
+	--innodb-log-file-size=8M --innodb-flush-method=fsync \
+	>"$STATE/mysql-install.log" 2>&1 &
+INSTALL_DB=$!
+chown postgres: "$STATE/pg"
+"${AS_POSTGRES[@]}" "$PG_BIN/initdb" -D "$STATE/pg" -U postgres -A trust \
+	--locale=C -E UTF8 --no-sync >"$STATE/initdb.log" 2>&1 ||
+	fail "initdb: $(logs initdb)"
+wait "$INSTALL_DB" || fail "mariadb-install-db: $(logs mysql-install)"
+echo "host all all $CLIENT/32 trust" >>"$STATE/pg/pg_hba.conf"
+pass "data directories made (${SECONDS} s)"
+
+# No grant tables: any user may connect, with no password.
+in_pod server mariadbd --no-defaults --datadir="$STATE/mysql" --user=root \
+	--socket="$STATE/mysql.sock" --pid-file="$STATE/mysql.pid" \
+	--bind-address=$SRV --port=3306 --skip-grant-tables \
+	--skip-name-resolve --skip-log-bin --innodb-buffer-pool-size=16M \
+	--innodb-log-file-size=8M --innodb-flush-method=fsync \
+	>"$STATE/mysql.log" 2>&1 &
+# No Unix socket: /run/postgresql does not exist here.
+in_pod server "${AS_POSTGRES[@]}" "$PG_BIN/postgres" -D "$STATE/pg" \
+	-c listen_addresses=$SRV -c port=5432 -c unix_socket_directories= \
+	-c ssl=off -c fsync=off \
+	>"$STATE/pg.log" 2>&1 &
+wait_port server 3306 tcp 60 || fail "no MariaDB server: $(logs mysql)"
+wait_port server 5432 tcp 60 || fail "no PostgreSQL server: $(logs pg)"
+pass "servers started (${SECONDS} s)"
+
+# A first datagram makes records name both pods: their queues get bound.
+in_pod client python3 -c "import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
+wait_for 20 l7_netns_watched "$STATE" 2 ||
+	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
+pass "queues bound in both pods"
+
+# Each client call is one connection.  In batch mode (-e) the mariadb
+# client sends each statement as it is, nothing else but COM_QUIT;
+# --force goes on past an error.  psql -X reads no startup file and sends
+# each -c as one simple query, nothing else.
+my() {
+	in_pod client mariadb --no-defaults -h $SRV -P 3306 -u root -N -B \
+		--force -e "$1" 2>"$STATE/client.err"
+}
+pg() {
+	local args=() sql
+	for sql in "$@"; do
+		args+=(-c "$sql")
+	done
+	in_pod client psql -X -q -A -t -h $SRV -p 5432 -U postgres \
+		-d postgres "${args[@]}" 2>"$STATE/client.err"
+}
+OUT=$(my "CREATE DATABASE d; CREATE TABLE d.t (k INT);
+	INSERT INTO d.t VALUES (7); SELECT k FROM d.t;
+	SELECT k FROM d.missing;") && fail "mariadb: no error reported"
+[ "$OUT" = 7 ] && grep -q '^ERROR 1146 ' "$STATE/client.err" ||
+	fail "mariadb session: '$OUT' $(cat "$STATE/client.err")"
+# 5 statements answered 200 ms late, on one connection
+OUT=$(my "DO SLEEP(0.2); DO SLEEP(0.2); DO SLEEP(0.2); DO SLEEP(0.2);
+	DO SLEEP(0.2);") && [ -z "$OUT" ] ||
+	fail "mariadb DO SLEEP: '$OUT' $(cat "$STATE/client.err")"
+OUT=$(pg "CREATE TABLE t (k int)" "INSERT INTO t VALUES (7)" \
+	"SELECT k FROM t" "SELECT k FROM missing") &&
+	fail "psql: no error reported"
+[ "$OUT" = 7 ] &&
+	grep -q 'relation "missing" does not exist' "$STATE/client.err" ||
+	fail "psql session: '$OUT' $(cat "$STATE/client.err")"
+SLEEP_PG="DO 'BEGIN PERFORM pg_sleep(0.2); END'"
+OUT=$(pg "$SLEEP_PG" "$SLEEP_PG" "$SLEEP_PG" "$SLEEP_PG" "$SLEEP_PG") &&
+	[ -z "$OUT" ] ||
+	fail "psql DO pg_sleep: '$OUT' $(cat "$STATE/client.err")"
+pass "clients done"
+
+for pp in 3306:mysql 5432:postgresql; do
+	wait_for 20 flows_labelled "$STATE" "${pp%:*}" "${pp#*:}" ||
+		fail "flows to port ${pp%:*} not labelled ${pp#*:}: $(cat "$STATE/flows.json")"
+	pass "flows to port ${pp%:*} labelled ${pp#*:} in both pods"
+done
+
+# CREATE DATABASE and CREATE TABLE share their verb; of the two SELECTs
+# the one from a missing table fails (ERR 1146, ErrorResponse 42P01).
+check_l7_routes "$STATE" mysql "QUERY|CREATE|2|1" "QUERY|INSERT|1|1" \
+	"QUERY|SELECT|2|0.5" "QUERY|DO|5|1"
+check_l7_routes "$STATE" postgresql "QUERY|CREATE|1|1" "QUERY|INSERT|1|1" \
+	"QUERY|SELECT|2|0.5" "QUERY|DO|5|1"
+
+# Both servers answer after sleeping 200 ms: within 200 ms + 20 % + 5 ms.
+for proto in mysql postgresql; do
+	P50=$(l7_route_p50 "$STATE" $proto DO 200 245) ||
+		fail "$proto DO p50 latency $P50 ms: $(cat "$STATE/routes.json")"
+	pass "$proto DO (200 ms sleep) p50 latency $P50 ms (200 .. 245)"
+done
