@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "l7/l7.h"
@@ -42,7 +43,8 @@ struct dns_state {
 	bool matched, stopped, datagram_set, datagram;
 	uint64_t queries;
 	uint64_t rcodes[DNS_RCODES];
-	struct dns_query pending[FM_L7_PENDING_MAX];
+	/* FM_L7_PENDING_MAX, allocated with the first query; or NULL */
+	struct dns_query *pending;
 	struct dns_tcp tcp[2];
 };
 
@@ -177,6 +179,14 @@ static void dns_query(struct dns_state *s, const struct dns_msg *m,
 	size_t i;
 
 	s->queries++;
+	if (!s->pending) {
+		s->pending = calloc(FM_L7_PENDING_MAX, sizeof(*s->pending));
+		if (!s->pending) {
+			/* the flow stays dns, its queries are not followed */
+			s->stopped = true;
+			return;
+		}
+	}
 	for (i = 0; i < FM_L7_PENDING_MAX; i++) {
 		struct dns_query *q = &s->pending[i];
 
@@ -206,7 +216,7 @@ static void dns_response(struct dns_state *s, const struct fm_l7_sink *sink,
 	size_t i;
 
 	s->rcodes[rcode]++;
-	for (i = 0; i < FM_L7_PENDING_MAX; i++) {
+	for (i = 0; s->pending && i < FM_L7_PENDING_MAX; i++) {
 		struct dns_query *q = &s->pending[i];
 
 		if (!q->used || q->id != m->id || q->qtype != m->qtype ||
@@ -352,6 +362,13 @@ static int dns_describe(const void *state, json_t *l7)
 	return err ? -1 : 0;
 }
 
+static void dns_release(void *state)
+{
+	struct dns_state *s = state;
+
+	free(s->pending);
+}
+
 const struct fm_l7_detector fm_l7_dns = {
 	.proto = FM_L7_DNS,
 	.name = "dns",
@@ -359,4 +376,5 @@ const struct fm_l7_detector fm_l7_dns = {
 	.feed = dns_feed,
 	.gap = dns_gap,
 	.describe = dns_describe,
+	.release = dns_release,
 };

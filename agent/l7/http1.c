@@ -81,7 +81,8 @@ struct h1_status_count {
 
 struct h1_state {
 	struct h1_dir dir[2];
-	struct h1_pending pending[FM_L7_PENDING_MAX];
+	/* FM_L7_PENDING_MAX, allocated with the first request; or NULL */
+	struct h1_pending *pending;
 	unsigned int pending_head, npending;
 	bool matched;
 	bool stopped;
@@ -370,6 +371,11 @@ static int request_start(struct h1_state *st, struct h1_dir *d,
 			 &d->msg.minor) != FM_L7_MATCH ||
 	    st->npending == FM_L7_PENDING_MAX)
 		return H1_LOST;
+	if (!st->pending) {
+		st->pending = calloc(FM_L7_PENDING_MAX, sizeof(*st->pending));
+		if (!st->pending)
+			return H1_LOST;
+	}
 	p = &st->pending[(st->pending_head + st->npending++) %
 			 FM_L7_PENDING_MAX];
 	p->ts = d->start_ts;
@@ -620,6 +626,7 @@ static void h1_release(void *state)
 
 	free(st->dir[FM_L7_TO_SERVER].line);
 	free(st->dir[FM_L7_TO_CLIENT].line);
+	free(st->pending);
 }
 
 static int h1_describe(const void *state, json_t *l7)

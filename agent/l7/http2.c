@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -114,7 +115,8 @@ struct h2_status_count {
 
 struct h2_state {
 	struct h2_dir dir[2];
-	struct h2_stream streams[FM_L7_PENDING_MAX];
+	/* FM_L7_PENDING_MAX, allocated with the first request; or NULL */
+	struct h2_stream *streams;
 	uint32_t last_stream;	/* highest stream the client opened */
 	bool matched;
 	bool stopped;
@@ -137,6 +139,8 @@ static struct h2_stream *stream_find(struct h2_state *st, uint32_t id)
 {
 	unsigned int i;
 
+	if (!st->streams)
+		return NULL;
 	for (i = 0; i < FM_L7_PENDING_MAX; i++)
 		if (st->streams[i].id == id)
 			return &st->streams[i];
@@ -431,6 +435,12 @@ static int frame_start(struct h2_state *st, enum fm_l7_dir dir)
 		/* new streams have higher ids: a lower one is a trailer */
 		if (d->type == H2_HEADERS && dir == FM_L7_TO_SERVER &&
 		    d->stream & 1 && d->stream > st->last_stream) {
+			if (!st->streams) {
+				st->streams = calloc(FM_L7_PENDING_MAX,
+						     sizeof(*st->streams));
+				if (!st->streams)
+					return H2_LOST;
+			}
 			st->last_stream = d->stream;
 			stream_new(st, d->stream, d->frame_ts);
 		}
@@ -524,7 +534,7 @@ static int fixed_done(struct h2_state *st, const struct fm_l7_sink *sink,
 		if (dir != FM_L7_TO_CLIENT)
 			break;
 		last = get_u32(d->fixed) & 0x7fffffff;
-		for (i = 0; i < FM_L7_PENDING_MAX; i++)
+		for (i = 0; st->streams && i < FM_L7_PENDING_MAX; i++)
 			if (st->streams[i].id > last)
 				st->streams[i].id = 0;
 		break;
@@ -700,6 +710,8 @@ static void h2_release(void *state)
 			nghttp2_hd_inflate_del(st->dir[i].hd);
 		st->dir[i].hd = NULL;
 	}
+	free(st->streams);
+	st->streams = NULL;
 }
 
 static enum fm_l7_proto h2_refine(const void *state)

@@ -743,6 +743,35 @@ static void test_goaway(void **state)
 	conv_free(c);
 }
 
+/* The server's frames for streams no request opened report nothing. */
+static void test_before_requests(void **state)
+{
+	static const char *const get[] = {
+		":method", "GET", ":path", "/after", NULL };
+	static const char *const ok[] = { ":status", "200", NULL };
+	static const uint8_t last0[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t cancel[] = { 0, 0, 0, 8 };
+	struct conv *c = conv_new();
+
+	(void)state;
+	start(c);
+	assert_int_equal(flush(c, C2S, 0), FM_L7_MATCH);
+	frame(&c->out[S2C], GOAWAY, 0, 0, last0, sizeof(last0));
+	frame(&c->out[S2C], RST_STREAM, 0, 1, cancel, 4);
+	headers(c, S2C, 0, 1, ok);
+	frame(&c->out[S2C], DATA, END_STREAM, 1, "x", 1);
+	assert_int_equal(flush(c, S2C, 10), FM_L7_MATCH);
+	assert_int_equal(c->nreqs, 0);
+	/* a request that comes later is followed */
+	headers(c, C2S, END_STREAM, 3, get);
+	assert_int_equal(flush(c, C2S, 20), FM_L7_MATCH);
+	headers(c, S2C, END_STREAM, 3, ok);
+	assert_int_equal(flush(c, S2C, 27), FM_L7_MATCH);
+	assert_int_equal(c->nreqs, 1);
+	assert_req(&c->reqs[0], "GET", "/after", 200, false, 7);
+	conv_free(c);
+}
+
 /* Streams beyond FM_L7_PENDING_MAX open at once are not followed. */
 static void test_stream_bound(void **state)
 {
@@ -838,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_not_http2),
 		cmocka_unit_test(test_server_only),
 		cmocka_unit_test(test_goaway),
+		cmocka_unit_test(test_before_requests),
 		cmocka_unit_test(test_stream_bound),
 		cmocka_unit_test(test_table_size),
 		cmocka_unit_test(test_gap),
