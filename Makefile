@@ -102,7 +102,7 @@ bench: setup-bench userspace
 	v=$$(dpkg-query -W -f='$${Version}' iptables-netflow-dkms | sed 's/-[^-]*$$//') && \
 	if ! dkms status -m ipt-netflow -v $$v -k $$kver | grep -q installed; then \
 		dkms install -m ipt-netflow -v $$v -k $$kver; fi
-	tools/vm/run --kernel $(BENCH_KERNEL) --timeout 1500 \
+	tools/vm/run --kernel $(BENCH_KERNEL) --timeout 3000 \
 		--cmd $(CURDIR)/tools/bench/run-guest
 	tools/bench/agent $(BUILD)
 	tools/bench/l7 $(BUILD)
