@@ -14,25 +14,10 @@ STATE=/var/cache/flowmesh-e2e-l7
 SRV=198.18.2.2
 BIG_MB=20
 
-cleanup() {
-	# (set -e holds in the trap too: nothing here may fail)
-	if [ -n "${DAEMON:-}" ]; then
-		kill -9 "$DAEMON" 2>/dev/null || true
-		wait "$DAEMON" 2>/dev/null || true
-	fi
-	[ -z "${SERVERS:-}" ] || kill $SERVERS 2>/dev/null || true
-	pods_del
-	module_unload
-	rm -rf "$STATE"
-}
-trap cleanup EXIT
+trap l7_cleanup EXIT
 
 rm -rf "$STATE" && mkdir -p "$STATE/www"
-pod_add client server
-pod_veth client eth0 server eth0
-pod_addr client eth0 198.18.2.1/24
-pod_addr server eth0 $SRV/24
-in_pod client ping -c 1 $SRV >/dev/null
+l7_pods 198.18.2.1 $SRV
 echo hello >"$STATE/www/hello.txt"
 head -c $((BIG_MB << 20)) /dev/urandom >"$STATE/www/big.bin"
 
@@ -50,21 +35,14 @@ pass "flowmeshd started"
 
 in_pod server python3 -m http.server -b $SRV -d "$STATE/www" 8000 \
 	>/dev/null 2>&1 &
-SERVERS=$!
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=example.test -days 1 \
 	-keyout "$STATE/key.pem" -out "$STATE/cert.pem" 2>/dev/null ||
 	fail "no test certificate"
 in_pod server openssl s_server -quiet -accept $SRV:8443 -www \
 	-cert "$STATE/cert.pem" -key "$STATE/key.pem" >/dev/null 2>&1 &
-SERVERS="$SERVERS $!"
 wait_port server 8000 && wait_port server 8443 || fail "servers did not start"
 
-# A first datagram makes records name both pods: their queues get bound.
-in_pod client python3 -c "import socket
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
-wait_for 20 l7_netns_watched "$STATE" 2 ||
-	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
-pass "queues bound in both pods"
+l7_pods_bound "$STATE" $SRV
 
 # a tap of the requests to port 8000, connected before they are made
 flowmesh tap --socket "$STATE/flowmeshd.sock" --requests --port 8000 \

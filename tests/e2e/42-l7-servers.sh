@@ -13,25 +13,10 @@ CLIENTS=$E2E_DIR/l7_clients.py
 STATE=/var/cache/flowmesh-e2e-l7-servers
 SRV=198.18.2.2
 
-cleanup() {
-	# (set -e holds in the trap too: nothing here may fail)
-	if [ -n "${DAEMON:-}" ]; then
-		kill -9 "$DAEMON" 2>/dev/null || true
-		wait "$DAEMON" 2>/dev/null || true
-	fi
-	[ -z "${SERVERS:-}" ] || kill $SERVERS 2>/dev/null || true
-	pods_del
-	module_unload
-	rm -rf "$STATE"
-}
-trap cleanup EXIT
+trap l7_cleanup EXIT
 
 rm -rf "$STATE" && mkdir -p "$STATE/www"
-pod_add client server
-pod_veth client eth0 server eth0
-pod_addr client eth0 198.18.2.1/24
-pod_addr server eth0 $SRV/24
-in_pod client ping -c 1 $SRV >/dev/null
+l7_pods 198.18.2.1 $SRV
 echo hello >"$STATE/www/hello.txt"
 
 flowmeshd_conf "$STATE" \
@@ -51,11 +36,11 @@ flowmeshd_start "$STATE"
 pass "flowmeshd started"
 
 # serve NAME COMMAND...: a server in the server pod, output in NAME.log
+# (l7_cleanup kills it with everything else in the pods)
 serve() {
 	local name=$1
 	shift
 	in_pod server "$@" >"$STATE/$name.log" 2>&1 &
-	SERVERS="${SERVERS:-} $!"
 }
 logs() { tail -n 20 "$STATE/$1.log"; }
 serve redis redis-server --bind $SRV --port 6379 --protected-mode no \
@@ -73,12 +58,7 @@ done
 wait_port server 53 udp || fail "no DNS server"
 pass "servers started"
 
-# A first datagram makes records name both pods: their queues get bound.
-in_pod client python3 -c "import socket
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
-wait_for 20 l7_netns_watched "$STATE" 2 ||
-	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
-pass "queues bound in both pods"
+l7_pods_bound "$STATE" $SRV
 
 # The clients: one connection (or query) per command unless said.
 rcli() { in_pod client redis-cli -h $SRV "$@"; }

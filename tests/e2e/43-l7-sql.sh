@@ -16,36 +16,10 @@ PG_BIN=${PG_BINS[-1]}
 # PostgreSQL refuses to run as root.
 AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --clear-groups)
 
-# stop_servers: kill everything in the server pod and wait until it is
-# gone, so that nothing writes to $STATE while it is removed.
-stop_servers() {
-	local pids
-	pids=$(ip netns pids server 2>/dev/null) || return 0
-	# shellcheck disable=SC2086 # one pid a word
-	[ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
-	wait_for 10 pod_empty server || true
-}
-pod_empty() { [ -z "$(ip netns pids "$1")" ]; }
-
-cleanup() {
-	# (set -e holds in the trap too: nothing here may fail)
-	if [ -n "${DAEMON:-}" ]; then
-		kill -9 "$DAEMON" 2>/dev/null || true
-		wait "$DAEMON" 2>/dev/null || true
-	fi
-	stop_servers
-	pods_del
-	module_unload
-	rm -rf "$STATE"
-}
-trap cleanup EXIT
+trap l7_cleanup EXIT
 
 rm -rf "$STATE" && mkdir -p "$STATE/mysql" "$STATE/pg"
-pod_add client server
-pod_veth client eth0 server eth0
-pod_addr client eth0 $CLIENT/24
-pod_addr server eth0 $SRV/24
-in_pod client ping -c 1 $SRV >/dev/null
+l7_pods $CLIENT $SRV
 
 flowmeshd_conf "$STATE" \
 	"inventory = none" \
@@ -92,12 +66,7 @@ wait_port server 3306 tcp 60 || fail "no MariaDB server: $(logs mysql)"
 wait_port server 5432 tcp 60 || fail "no PostgreSQL server: $(logs pg)"
 pass "servers started (${SECONDS} s)"
 
-# A first datagram makes records name both pods: their queues get bound.
-in_pod client python3 -c "import socket
-socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SRV', 9))"
-wait_for 20 l7_netns_watched "$STATE" 2 ||
-	fail "queues not bound in both pods: $(cat "$STATE/flowmeshd.log")"
-pass "queues bound in both pods"
+l7_pods_bound "$STATE" $SRV
 
 # Each client call is one connection.  In batch mode (-e) the mariadb
 # client sends each statement as it is, nothing else but COM_QUIT;

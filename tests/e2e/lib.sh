@@ -130,6 +130,60 @@ flowmeshd_start() {
 		fail "flowmeshd did not start: $(cat "$1/flowmeshd.log")"
 }
 
+# udp_poke POD ADDR: one datagram from POD to ADDR's discard port, so that
+# records name both ends' namespaces (flowmeshd binds a namespace's L7
+# queues when a record first names it).
+udp_poke() {
+	in_pod "$1" python3 -c "import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$2', 9))"
+}
+
+# l7_pods CLIENT_ADDR SERVER_ADDR: pods client and server joined by a veth
+# pair, each with its /24 address.
+l7_pods() {
+	pod_add client server
+	pod_veth client eth0 server eth0
+	pod_addr client eth0 "$1/24"
+	pod_addr server eth0 "$2/24"
+	in_pod client ping -c 1 "$2" >/dev/null
+}
+
+# l7_pods_bound DIR SERVER_ADDR: flowmeshd (socket in DIR) has bound its
+# queues in both l7_pods, or the scenario fails.
+l7_pods_bound() {
+	udp_poke client "$2"
+	wait_for 20 l7_netns_watched "$1" 2 ||
+		fail "queues not bound in both pods: $(cat "$1/flowmeshd.log")"
+	pass "queues bound in both pods"
+}
+
+# pods_empty: no process is left in any pod.
+pods_empty() {
+	local p
+	for p in ${PODS[@]+"${PODS[@]}"}; do
+		[ -z "$(ip netns pids "$p" 2>/dev/null)" ] || return 1
+	done
+}
+
+# l7_cleanup: the cleanup trap of a scenario with flowmeshd (DAEMON) and
+# servers in pods: everything killed, and gone before STATE is removed, so
+# that nothing writes there meanwhile.
+l7_cleanup() {
+	# (set -e holds in the trap too: nothing here may fail)
+	if [ -n "${DAEMON:-}" ]; then
+		kill -9 "$DAEMON" 2>/dev/null || true
+		wait "$DAEMON" 2>/dev/null || true
+	fi
+	local p
+	for p in ${PODS[@]+"${PODS[@]}"}; do
+		ip netns pids "$p" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+	done
+	wait_for 10 pods_empty || true
+	pods_del
+	module_unload
+	rm -rf "$STATE"
+}
+
 # l7_netns_watched DIR N: flowmeshd (socket in DIR) has bound its L7 queues
 # in at least N network namespaces.
 l7_netns_watched() {
